@@ -1,0 +1,254 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  ENDPOINT_METHODS,
+  INDEX_METHODS,
+  discardRest,
+  parseRecordBody,
+  resolveRoute,
+  sendError,
+  sendJson,
+} from "./collector-http.js";
+import {
+  RESERVED_FIELDS,
+  RecordLog,
+  RecordStore,
+  loadRecords,
+  type EndpointCount,
+  type StoredRecord,
+} from "./collector-store.js";
+
+export type { EndpointCount, StoredRecord } from "./collector-store.js";
+
+/** The collector's defaults, documented in docs/cli.md. */
+export const COLLECTOR_DEFAULTS = {
+  port: 8000,
+  host: "127.0.0.1",
+  maxBodyBytes: 1024 * 1024,
+  /** How long `close()` lets requests in progress finish before cutting their connections. */
+  closeGraceMs: 1000,
+  /** How long a refused oversized body is still read and dropped before the connection is cut. */
+  lingerMs: 1000,
+  /** A request must arrive whole within this time. */
+  requestTimeoutMs: 30_000,
+} as const;
+
+export const WARNING_CORRUPT_LINE = "ATT_COLLECTOR_CORRUPT_LINE";
+
+export interface CollectorOptions {
+  /** Port to listen on; `0` picks a free one. Default 8000. */
+  readonly port?: number;
+  /** Address to listen on. Default 127.0.0.1. */
+  readonly host?: string;
+  /** JSON Lines file: loaded on start, and every accepted record is appended to it. */
+  readonly outFile?: string;
+  /** Largest request body accepted, in bytes; larger ones get 413. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Called once per accepted record, after it is stored (and written to `outFile`). */
+  readonly onRecord?: (record: StoredRecord) => void;
+  /** Called for problems that do not stop the collector; default `process.emitWarning`. */
+  readonly onWarning?: (message: string, code: string) => void;
+}
+
+export interface Collector {
+  /** The API root, e.g. `http://127.0.0.1:8000/api/`; a runtime's `serverUrl` points here. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Every stored record in arrival order, loaded ones first. */
+  readonly records: readonly StoredRecord[];
+  /** How many records were read back from `outFile` on start. */
+  readonly loadedCount: number;
+  recordsFor(endpoint: string): readonly StoredRecord[];
+  endpoints(): EndpointCount[];
+  /** Stops accepting, ends keep-alive connections, flushes `outFile`. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Starts the local collector: the reporting server's HTTP contract, records kept in memory. */
+export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
+  const host = options.host ?? COLLECTOR_DEFAULTS.host;
+  const maxBodyBytes = options.maxBodyBytes ?? COLLECTOR_DEFAULTS.maxBodyBytes;
+  const warn = options.onWarning ?? ((message, code) => process.emitWarning(message, { code }));
+
+  const store = new RecordStore();
+  let log: RecordLog | undefined;
+  let loadedCount = 0;
+  if (options.outFile !== undefined) {
+    const file = options.outFile;
+    loadedCount = await loadRecords(file, store, (message) => warn(message, WARNING_CORRUPT_LINE));
+    log = await RecordLog.open(file);
+  }
+
+  let closing = false;
+  const context: RequestContext = {
+    store,
+    log,
+    maxBodyBytes,
+    onRecord: options.onRecord,
+    isClosing: () => closing,
+  };
+  const server = createServer((req, res) => handleRequest(context, req, res));
+  server.requestTimeout = COLLECTOR_DEFAULTS.requestTimeoutMs;
+  server.on("checkContinue", (req, res) => {
+    if (declaredLength(req) > maxBodyBytes) return refuseTooLarge(context, req, res);
+    res.writeContinue();
+    handleRequest(context, req, res);
+  });
+
+  try {
+    await listen(server, options.port ?? COLLECTOR_DEFAULTS.port, host);
+  } catch (error) {
+    await log?.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing = true;
+    closed ??= shutDown(server).finally(() => log?.close());
+    return closed;
+  };
+
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}/api/`,
+    host,
+    port,
+    records: store.all,
+    loadedCount,
+    recordsFor: (endpoint) => store.list(endpoint),
+    endpoints: () => store.endpoints(),
+    close,
+  };
+}
+
+interface RequestContext {
+  readonly store: RecordStore;
+  readonly log: RecordLog | undefined;
+  readonly maxBodyBytes: number;
+  readonly onRecord: ((record: StoredRecord) => void) | undefined;
+  readonly isClosing: () => boolean;
+}
+
+function handleRequest(context: RequestContext, req: IncomingMessage, res: ServerResponse): void {
+  if (context.isClosing()) res.setHeader("Connection", "close");
+  const route = resolveRoute(req.url ?? "/");
+  const method = req.method ?? "GET";
+
+  if (route.kind === "missing") {
+    req.resume();
+    return sendError(res, 404, route.reason);
+  }
+
+  const allowed: readonly string[] = route.kind === "index" ? INDEX_METHODS : ENDPOINT_METHODS;
+  if (!allowed.includes(method)) {
+    req.resume();
+    return sendError(res, 405, `method ${method} is not allowed here; use ${allowed.join(", ")}`, {
+      Allow: allowed.join(", "),
+    });
+  }
+
+  if (route.kind === "index") {
+    req.resume();
+    const endpoints = context.store.endpoints().map((entry) => ({
+      endpoint: entry.endpoint,
+      path: `/api/${entry.endpoint}/`,
+      count: entry.count,
+    }));
+    return sendJson(res, 200, { count: context.store.all.length, endpoints });
+  }
+  if (method !== "POST") {
+    req.resume();
+    return sendJson(res, 200, context.store.list(route.endpoint));
+  }
+  receiveRecord(context, route.endpoint, req, res);
+}
+
+/** Reads a POST body within the size bound, then validates, stores and answers it. */
+function receiveRecord(
+  context: RequestContext,
+  endpoint: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  if (declaredLength(req) > context.maxBodyBytes) return refuseTooLarge(context, req, res);
+
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let refused = false;
+  req.on("data", (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > context.maxBodyBytes) {
+      refused = true;
+      chunks.length = 0;
+      refuseTooLarge(context, req, res);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on("end", () => {
+    if (refused || res.headersSent) return;
+    const parsed = parseRecordBody(Buffer.concat(chunks));
+    if (!parsed.ok) return sendError(res, 400, parsed.reason);
+    const reserved = RESERVED_FIELDS.filter((field) => Object.hasOwn(parsed.body, field));
+    if (reserved.length > 0) {
+      const names = reserved.map((field) => `"${field}"`).join(" and ");
+      return sendError(res, 400, `the body must not set ${names}; the collector assigns them`);
+    }
+    storeRecord(context, context.store.create(endpoint, parsed.body), res);
+  });
+}
+
+function storeRecord(context: RequestContext, record: StoredRecord, res: ServerResponse): void {
+  const written = context.log ? context.log.append(record) : Promise.resolve();
+  written.then(
+    () => {
+      context.store.insert(record);
+      context.onRecord?.(record);
+      sendJson(res, 201, record);
+    },
+    (error: unknown) => {
+      const detail = error instanceof Error ? error.message : String(error);
+      sendError(res, 500, `could not write the record to ${context.log?.file}: ${detail}`);
+    },
+  );
+}
+
+function refuseTooLarge(context: RequestContext, req: IncomingMessage, res: ServerResponse): void {
+  if (!res.headersSent) {
+    sendError(res, 413, `body larger than the limit of ${context.maxBodyBytes} bytes`, {
+      Connection: "close",
+    });
+  }
+  discardRest(req, COLLECTOR_DEFAULTS.lingerMs);
+}
+
+function declaredLength(req: IncomingMessage): number {
+  const header = req.headers["content-length"];
+  return header === undefined ? 0 : Number(header);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting; idle keep-alive connections end now, busy ones after the grace period. */
+function shutDown(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), COLLECTOR_DEFAULTS.closeGraceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
