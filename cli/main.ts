@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { disableCommand, enableCommand, statusCommand } from "./consent-commands.js";
 import { serveCommand } from "./serve.js";
 import { EXIT_OK, EXIT_USAGE, UsageError, writeLine, type CliIo, type Command } from "./io.js";
 import { packageVersion } from "./version.js";
@@ -10,7 +11,12 @@ export type { Collector, CollectorOptions, StoredRecord } from "./collector.js";
 const BIN = "access-ts-telemetry";
 
 /** The subcommands, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand];
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  statusCommand,
+  disableCommand,
+  enableCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
