@@ -32,7 +32,7 @@ describe("consent commands", { timeout: 10_000 }, () => {
     assert.equal(existsSync(join(home, "xdg")), false);
   });
 
-  test("disable should store the choice, readable by the user alone; status reports it", async () => {
+  test("disable should store a user-only choice that status reports", async () => {
     const disabled = await runCli(["disable"], env);
     assert.equal(disabled.code, 0);
     assert.equal(disabled.stdout, `Telemetry disabled; choice stored in ${file}\n`);
