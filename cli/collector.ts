@@ -1,16 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
-  ENDPOINT_METHODS,
-  INDEX_METHODS,
-  discardRest,
-  parseRecordBody,
-  resolveRoute,
-  sendError,
-  sendJson,
-} from "./collector-http.js";
+  declaredLength,
+  handleRequest,
+  refuseTooLarge,
+  type RequestContext,
+} from "./collector-requests.js";
 import {
-  RESERVED_FIELDS,
   RecordLog,
   RecordStore,
   loadRecords,
@@ -19,6 +15,7 @@ import {
 } from "./collector-store.js";
 
 export type { EndpointCount, StoredRecord } from "./collector-store.js";
+export { WARNING_CALLBACK_FAILED } from "./collector-requests.js";
 
 /** The collector's defaults, documented in docs/cli.md. */
 export const COLLECTOR_DEFAULTS = {
@@ -29,8 +26,9 @@ export const COLLECTOR_DEFAULTS = {
   closeGraceMs: 1000,
   /** How long a refused oversized body is still read and dropped before the connection is cut. */
   lingerMs: 1000,
-  /** A request must arrive whole within this time. */
+  /** A request must arrive whole within this time, its headers within the second. */
   requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
 } as const;
 
 export const WARNING_CORRUPT_LINE = "ATT_COLLECTOR_CORRUPT_LINE";
@@ -44,7 +42,7 @@ export interface CollectorOptions {
   readonly outFile?: string;
   /** Largest request body accepted, in bytes; larger ones get 413. Default 1 MiB. */
   readonly maxBodyBytes?: number;
-  /** Called once per accepted record, after it is stored (and written to `outFile`). */
+  /** Called once per accepted record, after it is stored, written and answered. */
   readonly onRecord?: (record: StoredRecord) => void;
   /** Called for problems that do not stop the collector; default `process.emitWarning`. */
   readonly onWarning?: (message: string, code: string) => void;
@@ -85,11 +83,14 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     store,
     log,
     maxBodyBytes,
+    lingerMs: COLLECTOR_DEFAULTS.lingerMs,
     onRecord: options.onRecord,
+    warn,
     isClosing: () => closing,
   };
   const server = createServer((req, res) => handleRequest(context, req, res));
   server.requestTimeout = COLLECTOR_DEFAULTS.requestTimeoutMs;
+  server.headersTimeout = COLLECTOR_DEFAULTS.headersTimeoutMs;
   server.on("checkContinue", (req, res) => {
     if (declaredLength(req) > maxBodyBytes) return refuseTooLarge(context, req, res);
     res.writeContinue();
@@ -121,112 +122,6 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     endpoints: () => store.endpoints(),
     close,
   };
-}
-
-interface RequestContext {
-  readonly store: RecordStore;
-  readonly log: RecordLog | undefined;
-  readonly maxBodyBytes: number;
-  readonly onRecord: ((record: StoredRecord) => void) | undefined;
-  readonly isClosing: () => boolean;
-}
-
-function handleRequest(context: RequestContext, req: IncomingMessage, res: ServerResponse): void {
-  if (context.isClosing()) res.setHeader("Connection", "close");
-  const route = resolveRoute(req.url ?? "/");
-  const method = req.method ?? "GET";
-
-  if (route.kind === "missing") {
-    req.resume();
-    return sendError(res, 404, route.reason);
-  }
-
-  const allowed: readonly string[] = route.kind === "index" ? INDEX_METHODS : ENDPOINT_METHODS;
-  if (!allowed.includes(method)) {
-    req.resume();
-    return sendError(res, 405, `method ${method} is not allowed here; use ${allowed.join(", ")}`, {
-      Allow: allowed.join(", "),
-    });
-  }
-
-  if (route.kind === "index") {
-    req.resume();
-    const endpoints = context.store.endpoints().map((entry) => ({
-      endpoint: entry.endpoint,
-      path: `/api/${entry.endpoint}/`,
-      count: entry.count,
-    }));
-    return sendJson(res, 200, { count: context.store.all.length, endpoints });
-  }
-  if (method !== "POST") {
-    req.resume();
-    return sendJson(res, 200, context.store.list(route.endpoint));
-  }
-  receiveRecord(context, route.endpoint, req, res);
-}
-
-/** Reads a POST body within the size bound, then validates, stores and answers it. */
-function receiveRecord(
-  context: RequestContext,
-  endpoint: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
-  if (declaredLength(req) > context.maxBodyBytes) return refuseTooLarge(context, req, res);
-
-  const chunks: Buffer[] = [];
-  let received = 0;
-  let refused = false;
-  req.on("data", (chunk: Buffer) => {
-    received += chunk.length;
-    if (received > context.maxBodyBytes) {
-      refused = true;
-      chunks.length = 0;
-      refuseTooLarge(context, req, res);
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on("end", () => {
-    if (refused || res.headersSent) return;
-    const parsed = parseRecordBody(Buffer.concat(chunks));
-    if (!parsed.ok) return sendError(res, 400, parsed.reason);
-    const reserved = RESERVED_FIELDS.filter((field) => Object.hasOwn(parsed.body, field));
-    if (reserved.length > 0) {
-      const names = reserved.map((field) => `"${field}"`).join(" and ");
-      return sendError(res, 400, `the body must not set ${names}; the collector assigns them`);
-    }
-    storeRecord(context, context.store.create(endpoint, parsed.body), res);
-  });
-}
-
-function storeRecord(context: RequestContext, record: StoredRecord, res: ServerResponse): void {
-  const written = context.log ? context.log.append(record) : Promise.resolve();
-  written.then(
-    () => {
-      context.store.insert(record);
-      context.onRecord?.(record);
-      sendJson(res, 201, record);
-    },
-    (error: unknown) => {
-      const detail = error instanceof Error ? error.message : String(error);
-      sendError(res, 500, `could not write the record to ${context.log?.file}: ${detail}`);
-    },
-  );
-}
-
-function refuseTooLarge(context: RequestContext, req: IncomingMessage, res: ServerResponse): void {
-  if (!res.headersSent) {
-    sendError(res, 413, `body larger than the limit of ${context.maxBodyBytes} bytes`, {
-      Connection: "close",
-    });
-  }
-  discardRest(req, COLLECTOR_DEFAULTS.lingerMs);
-}
-
-function declaredLength(req: IncomingMessage): number {
-  const header = req.headers["content-length"];
-  return header === undefined ? 0 : Number(header);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
