@@ -115,6 +115,30 @@ describe("consent commands", { timeout: 10_000 }, () => {
     assert.equal(result.stdout, "");
   });
 
+  test("an unreadable choice file should keep telemetry off until enable rewrites it", async () => {
+    const warnings = [];
+    const onWarning = (warning) => warnings.push(warning.code);
+    process.on("warning", onWarning);
+    try {
+      await runCli(["disable"], env);
+      writeFileSync(file, "{ not json");
+      const status = await runCli(["status", "--json"], env);
+      assert.equal(status.code, 0);
+      const parsed = JSON.parse(status.stdout);
+      assert.deepEqual(
+        [parsed.enabled, parsed.decidedBy, parsed.source],
+        [false, file, "stored choice"],
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(warnings.includes("ATT_CONSENT_UNREADABLE"), `warnings: ${warnings}`);
+
+      assert.equal((await runCli(["enable"], env)).code, 0);
+      assert.equal(JSON.parse((await runCli(["status", "--json"], env)).stdout).enabled, true);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   test("should refuse unknown options with exit 2", async () => {
     const result = await runCli(["status", "--verbose"], env);
     assert.equal(result.code, 2);
