@@ -1,0 +1,223 @@
+// The one process-wide state object. Every copy of the runtime loaded in a process (the CJS
+// and ESM entry points, or two installed copies of the package) finds it on globalThis under
+// the same registered symbol; the first copy to load creates it. The ".v1" in the key names
+// the layout below: a change of layout needs a new key.
+import { randomBytes } from "node:crypto";
+import { userInfo } from "node:os";
+import type { Agent } from "node:http";
+import { readConsent, type ConsentDecision } from "./consent.js";
+import { readEnvSettings } from "./env.js";
+import type { JsonObject, JsonValue } from "./snapshot.js";
+import { KNOWN_SERVICES } from "./registry.js";
+
+export const STATE_KEY = Symbol.for("access-ts-telemetry.state.v1");
+
+export interface ServiceEntry {
+  readonly name: string;
+  endpoint: string;
+  configVersion: string;
+  /** True once declareServices gave a configVersion (the registry's "0" is only a default). */
+  configVersionDeclared: boolean;
+  /** The register: functions whose calls are recorded. */
+  readonly functions: Set<string>;
+  /** Names deregistered by hand; later declarations do not bring them back. */
+  readonly deregistered: Set<string>;
+  /** Replaced, never mutated, so a queued item can keep a reference as its snapshot. */
+  extraFields: Readonly<JsonObject>;
+  popFields: readonly string[];
+  headers: Readonly<Record<string, string>>;
+}
+
+export interface QueueItem {
+  readonly service: ServiceEntry;
+  readonly functionName: string;
+  readonly args: JsonValue[];
+  readonly kwargs: JsonObject;
+  readonly timeMs: number;
+  readonly configVersion: string;
+  readonly extraFields: Readonly<JsonObject>;
+  readonly popFields: readonly string[];
+  /** Fields of this call only (registerFunc options, the failure record's `failure`). */
+  readonly callFields: CallFields | undefined;
+}
+
+export interface CallFields {
+  readonly failure?: JsonValue;
+  readonly extraFields?: Readonly<JsonObject>;
+  readonly popFields?: readonly string[];
+}
+
+export interface ActiveRequest {
+  readonly item: QueueItem;
+  readonly controller: AbortController;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  abortedFor: "timeout" | "exit" | undefined;
+  settled: boolean;
+}
+
+export interface FlushWaiter {
+  readonly resolve: (drained: boolean) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+export type FetchFunction = typeof import("node-fetch").default;
+
+export interface Counters {
+  sent: number;
+  failed: number;
+  dropped: number;
+  printed: number;
+  errors: number;
+  maxInFlightSeen: number;
+  readonly droppedByReason: Record<string, number>;
+  readonly failedByReason: Record<string, number>;
+}
+
+export interface SenderState {
+  readonly queue: QueueItem[];
+  readonly active: Set<ActiveRequest>;
+  readonly flushWaiters: Set<FlushWaiter>;
+  dispatchScheduled: boolean;
+  fetch: FetchFunction | undefined;
+  httpAgent: Agent | undefined;
+  httpsAgent: Agent | undefined;
+  sendWarnings: number;
+  exitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the natural-end wait must be over, set at the first beforeExit with work pending. */
+  exitCapMs: number | undefined;
+  exitGraceExpired: boolean;
+}
+
+export interface RuntimeState {
+  readonly layout: 1;
+  readonly sessionId: string;
+  readonly userName: string;
+  /** Read by the injected code before every tracked call. */
+  readonly gate: { enabled: boolean };
+  readonly consent: ConsentDecision;
+  readonly services: Map<string, ServiceEntry>;
+  /** Singletons, created by whichever copy constructs them first. */
+  readonly singletons: Map<string, object>;
+  globalHeaders: Readonly<Record<string, string>>;
+  serverUrl: string;
+  readonly serverUrlFromEnv: boolean;
+  production: boolean;
+  requestTimeoutMs: number | null;
+  exitGraceMs: number;
+  readonly debug: boolean;
+  readonly counters: Counters;
+  lastItem: QueueItem | undefined;
+  readonly sender: SenderState;
+  hooksInstalled: boolean;
+}
+
+export const state: RuntimeState = existingState() ?? createState();
+
+function existingState(): RuntimeState | undefined {
+  const found: unknown = Reflect.get(globalThis, STATE_KEY);
+  return isRuntimeState(found) ? found : undefined;
+}
+
+function isRuntimeState(value: unknown): value is RuntimeState {
+  return typeof value === "object" && value !== null && "layout" in value && value.layout === 1;
+}
+
+function createState(): RuntimeState {
+  const env = readEnvSettings(process.env);
+  const consent = readConsent(process.env);
+  const created: RuntimeState = {
+    layout: 1,
+    sessionId: randomBytes(32).toString("hex"),
+    userName: currentUserName(),
+    gate: { enabled: consent.enabled },
+    consent,
+    services: new Map(),
+    singletons: new Map(),
+    globalHeaders: {},
+    serverUrl: env.serverUrl,
+    serverUrlFromEnv: env.serverUrlFromEnv,
+    production: true,
+    requestTimeoutMs: env.requestTimeoutMs,
+    exitGraceMs: env.exitGraceMs,
+    debug: env.debug,
+    counters: {
+      sent: 0,
+      failed: 0,
+      dropped: 0,
+      printed: 0,
+      errors: 0,
+      maxInFlightSeen: 0,
+      droppedByReason: {},
+      failedByReason: {},
+    },
+    lastItem: undefined,
+    sender: {
+      queue: [],
+      active: new Set(),
+      flushWaiters: new Set(),
+      dispatchScheduled: false,
+      fetch: undefined,
+      httpAgent: undefined,
+      httpsAgent: undefined,
+      sendWarnings: 0,
+      exitTimer: undefined,
+      exitCapMs: undefined,
+      exitGraceExpired: false,
+    },
+    hooksInstalled: false,
+  };
+
+  for (const [name, known] of Object.entries(KNOWN_SERVICES)) {
+    created.services.set(name, newServiceEntry(name, known.endpoint, known.functions));
+  }
+  Object.defineProperty(globalThis, STATE_KEY, { value: created, configurable: false });
+  return created;
+}
+
+export function newServiceEntry(
+  name: string,
+  endpoint: string,
+  functions: Iterable<string>,
+): ServiceEntry {
+  return {
+    name,
+    endpoint,
+    configVersion: "0",
+    configVersionDeclared: false,
+    functions: new Set(functions),
+    deregistered: new Set(),
+    extraFields: {},
+    popFields: [],
+    headers: {},
+  };
+}
+
+function currentUserName(): string {
+  try {
+    const name = userInfo().username;
+    if (name !== "") return name;
+  } catch {
+    // No passwd entry for this uid (containers): fall back to the environment.
+  }
+  for (const variable of ["USER", "LOGNAME", "USERNAME"]) {
+    const value = process.env[variable];
+    if (value !== undefined && value !== "") return value;
+  }
+  return "unknown";
+}
+
+const BRAND = Symbol.for("access-ts-telemetry.brand");
+
+/** Marks an object as one of the runtime's classes, recognised by every copy's `instanceof`. */
+export function setBrand(value: object, brand: string): void {
+  Object.defineProperty(value, BRAND, { value: brand });
+}
+
+export function hasBrand(value: unknown, brand: string): boolean {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
+  try {
+    return Reflect.get(value, BRAND) === brand;
+  } catch {
+    return false;
+  }
+}
