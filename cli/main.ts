@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { checkCommand } from "./check.js";
 import { disableCommand, enableCommand, statusCommand } from "./consent-commands.js";
 import { serveCommand } from "./serve.js";
 import { EXIT_OK, EXIT_USAGE, UsageError, writeLine, type CliIo, type Command } from "./io.js";
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   disableCommand,
   enableCommand,
+  checkCommand,
 ];
 
 function usage(): string {
