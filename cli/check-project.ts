@@ -82,8 +82,8 @@ export function loadProjects(ts: Ts, tsconfigPath: string): LoadedProjects {
     const parsed = parseTsconfig(ts, path, problems);
     if (parsed === undefined) return;
     const own = pluginEntries(ts, parsed, path, problems);
-    if (own.length > 0) {
-      entries.push(...own);
+    if (own.found > 0) {
+      entries.push(...own.entries);
       return;
     }
     const references = parsed.projectReferences ?? [];
@@ -133,16 +133,18 @@ function pluginEntries(
   parsed: TS.ParsedCommandLine,
   tsconfig: string,
   problems: CheckProblem[],
-): CheckedEntry[] {
+): { readonly found: number; readonly entries: readonly CheckedEntry[] } {
   const projectDir = dirname(tsconfig);
   const plugins: readonly unknown[] = Array.isArray(parsed.options.plugins)
     ? parsed.options.plugins
     : [];
   const located = locatePlugins(ts, tsconfig, plugins);
   const entries: CheckedEntry[] = [];
+  let found = 0;
 
   plugins.forEach((plugin, index) => {
     if (!isRecord(plugin) || !isTransformerEntry(plugin["transform"], projectDir)) return;
+    found += 1;
     const at: ProblemLocation = located?.elements[index] ?? { file: tsconfig };
     if (tryResolve(join(projectDir, "package.json"), TRANSFORMER_SPECIFIER) === undefined) {
       const message = `"${TRANSFORMER_SPECIFIER}" cannot be resolved from ${projectDir}, so the build cannot load the plugin: add access-ts-telemetry to the project's dependencies`;
@@ -162,7 +164,7 @@ function pluginEntries(
     if (config.problems.some((problem) => problem.severity === "error")) return;
     entries.push({ tsconfig, projectDir, options: resolved.options, config, parsed });
   });
-  return entries;
+  return { found, entries };
 }
 
 /**

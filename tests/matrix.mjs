@@ -17,6 +17,7 @@ import {
   repoModules,
   repoRoot,
   run,
+  sortCalls,
   telemetryEnv,
   waitForRecords,
 } from "./helpers/toolchain-project.mjs";
@@ -166,7 +167,7 @@ async function runCell(project, node) {
     assert.deepEqual(result.stdout.trimEnd().split("\n"), EXPECTED_OUTPUT);
 
     const records = await waitForRecords(collector, EXPECTED_CALLS.length);
-    assert.deepEqual(sortCalls(callsOf(records)), sortCalls(EXPECTED_CALLS));
+    assert.deepEqual(callsOf(records), sortCalls(EXPECTED_CALLS));
     const sessions = new Set(records.map((record) => record.session_id));
     assert.equal(sessions.size, 1, "every record of one process carries the same session id");
     assert.match([...sessions][0], /^[0-9a-f]{64}$/);
@@ -178,11 +179,6 @@ async function runCell(project, node) {
   } finally {
     await collector.close();
   }
-}
-
-/** Records may arrive in any order: requests run in parallel. */
-function sortCalls(calls) {
-  return [...calls].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
 
 async function runMatrix({ typescripts, formats, jobs }) {

@@ -128,14 +128,25 @@ export async function waitForRecords(collector, count, { timeoutMs = 5000 } = {}
   return collector.records;
 }
 
-/** What the toolchain tests compare: which function was called, with which arguments. */
+/**
+ * What the toolchain tests compare: which function was called, with which arguments, in a
+ * stable order (records arrive in any order: the runtime sends them in parallel).
+ */
 export function callsOf(records) {
-  return records.map(({ endpoint, function: name, args, kwargs }) => ({
-    endpoint,
-    function: name,
-    args,
-    kwargs,
-  }));
+  return sortCalls(
+    records.map(({ endpoint, function: name, args, kwargs }) => ({
+      endpoint,
+      function: name,
+      args,
+      kwargs,
+    })),
+  );
+}
+
+/** `calls` in the order `callsOf` gives, for the expected side of a comparison. */
+export function sortCalls(calls) {
+  const key = (call) => JSON.stringify([call.endpoint, call.function, call.args, call.kwargs]);
+  return [...calls].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** The first 12 hex digits of the SHA-256 of a file: a cache key that changes with its text. */
