@@ -1,6 +1,7 @@
 // Temp copies of the toolchain fixtures, the tools run on them as child processes, and the
 // local collector that receives what the built code sends. Every child has a timeout and is
 // killed when it runs over; every temp dir is removed by `cleanup()`.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -208,4 +209,29 @@ export function startWatching(args, { cwd, env = {}, node = process.execPath } =
   }
 
   return { child, waitFor, stop, output: () => output };
+}
+
+/**
+ * Runs `node <args>` in `project` with its runtime pointed at a fresh local collector, waits for
+ * `recordCount` records and returns the program's result and the calls they describe.
+ */
+export async function runWithCollector(project, args, { recordCount, node, timeoutMs } = {}) {
+  const collector = await loadCollector()({ port: 0 });
+  try {
+    const result = await run(args, {
+      cwd: project.dir,
+      node,
+      timeoutMs,
+      env: telemetryEnv(collector, project.dir),
+    });
+    assert.equal(
+      result.code,
+      0,
+      `node ${args.join(" ")} exited with ${result.code}:\n${result.output}`,
+    );
+    const records = await waitForRecords(collector, recordCount);
+    return { ...result, records, calls: callsOf(records) };
+  } finally {
+    await collector.close();
+  }
 }
