@@ -10,7 +10,7 @@ import {
 import { serializeRecord } from "./record.js";
 import { joinUrl, redactUrl } from "./server-url.js";
 import { describeError } from "./snapshot.js";
-import { state, type ActiveRequest, type QueueItem } from "./state.js";
+import { state, type ActiveRequest, type FetchFunction, type QueueItem } from "./state.js";
 import { agentFor, loadFetch } from "./transport.js";
 import { warn } from "./warn.js";
 
@@ -83,6 +83,43 @@ function start(item: QueueItem): void {
     return;
   }
 
+  let fetch: FetchFunction;
+  try {
+    fetch = loadFetch();
+  } catch (error) {
+    const detail = `node-fetch could not be loaded: ${describeError(error)}`;
+    onUndelivered(item, { outcome: "failed", reason: "transport", detail });
+    return;
+  }
+
+  const request = track(item);
+  let answered: Promise<number>;
+  try {
+    answered = fetch(url, {
+      method: "POST",
+      headers,
+      body,
+      agent: agentFor,
+      signal: request.controller.signal,
+      redirect: "manual",
+    }).then(async (response) => {
+      await response.arrayBuffer();
+      return response.status;
+    });
+  } catch (error) {
+    finish(request, requestFailure(request, error));
+    return;
+  }
+  answered
+    .then(
+      (status) => finish(request, status >= 200 && status < 300 ? undefined : httpFailure(status)),
+      (error: unknown) => finish(request, requestFailure(request, error)),
+    )
+    .catch((error: unknown) => handleInternalError(error, "warn"));
+}
+
+/** Registers a request as in flight, with its timeout armed (unref'd). */
+function track(item: QueueItem): ActiveRequest {
   const request: ActiveRequest = {
     item,
     controller: new AbortController(),
@@ -95,30 +132,10 @@ function start(item: QueueItem): void {
     request.timer = setTimeout(abortRequest, timeoutMs, request, "timeout");
     request.timer.unref();
   }
-  state.sender.active.add(request);
-  state.counters.maxInFlightSeen = Math.max(
-    state.counters.maxInFlightSeen,
-    state.sender.active.size,
-  );
-
-  const fetch = loadFetch();
-  fetch(url, {
-    method: "POST",
-    headers,
-    body,
-    agent: agentFor,
-    signal: request.controller.signal,
-    redirect: "manual",
-  })
-    .then(async (response) => {
-      await response.arrayBuffer();
-      return response.status;
-    })
-    .then(
-      (status) => finish(request, status >= 200 && status < 300 ? undefined : httpFailure(status)),
-      (error: unknown) => finish(request, requestFailure(request, error)),
-    )
-    .catch((error: unknown) => handleInternalError(error, "warn"));
+  const active = state.sender.active;
+  active.add(request);
+  state.counters.maxInFlightSeen = Math.max(state.counters.maxInFlightSeen, active.size);
+  return request;
 }
 
 export function abortRequest(request: ActiveRequest, why: "timeout" | "exit"): void {
