@@ -62,10 +62,20 @@ function createContext(
   reportUnknownServices(reporter, config.services);
 
   const match = matchProgram(ts, program, config.services);
-  reportUnmatched(reporter, match, options.strict);
+  // The one-file program of ts.transpileModule (ts-jest isolatedModules, ts-loader and ts-node
+  // transpileOnly) cannot see where the other entries are declared; a full program or
+  // `access-ts-telemetry check` says which entries match nothing.
+  if (!isSingleFileTranspile(program)) reportUnmatched(reporter, match, options.strict);
 
   const runtimeSpecifiers = [...new Set([options.runtime, DEFAULT_OPTIONS.runtime])];
   return { ts, program, options, config, services: config.services, match, runtimeSpecifiers };
+}
+
+/** Whether `program` is one built by ts.transpileModule: one root file, no resolution, no lib. */
+function isSingleFileTranspile(program: TS.Program): boolean {
+  const options = program.getCompilerOptions();
+  const transpileOptions = options.isolatedModules && options.noResolve && options.noLib;
+  return transpileOptions === true && program.getRootFileNames().length === 1;
 }
 
 function reportUnmatched(reporter: DiagnosticReporter, match: MatchResult, strict: boolean): void {
