@@ -1,6 +1,6 @@
 // The runtime's error type and its one internal error handler.
 import { hasBrand, setBrand, state } from "./state.js";
-import { describeError } from "./snapshot.js";
+import { describeError } from "./placeholders.js";
 import { warn } from "./warn.js";
 
 const UNKNOWN_SERVICE = "UnknownServiceError";

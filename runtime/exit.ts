@@ -11,7 +11,9 @@
 // dropped ("exit"), or printed in debug mode.
 import { handleInternalError } from "./errors.js";
 import { MAX_EXIT_WAIT_MS } from "./limits.js";
-import { abortRequest, dispatch, isIdle, onUndelivered, printInstead } from "./sender.js";
+import { printInstead } from "./debug-print.js";
+import { abortRequest, dispatch, isIdle } from "./sender.js";
+import { onUndelivered } from "./undelivered.js";
 import { state } from "./state.js";
 import { warn } from "./warn.js";
 

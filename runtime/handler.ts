@@ -2,7 +2,8 @@
 import { handleInternalError } from "./errors.js";
 import { MAX_EXTRA_FIELDS_BYTES, MAX_STRING_CHARS } from "./limits.js";
 import { buildRecord, captureCall, serializeRecord } from "./record.js";
-import { countersView, enqueue, flush, type CountersView } from "./sender.js";
+import { countersView, type CountersView } from "./counters.js";
+import { enqueue, flush } from "./sender.js";
 import { parseServerUrl, reportingUrlProblems } from "./server-url.js";
 import { requireService } from "./services.js";
 import { newBudget, snapshotFields, type JsonObject, type JsonValue } from "./snapshot.js";

@@ -14,7 +14,7 @@ export type { FunctionTracker, RegisterFuncOptions } from "./register-func.js";
 export { UnknownServiceError } from "./errors.js";
 export { consentFilePath, readConsent, writeConsent } from "./consent.js";
 export type { ConsentDecision } from "./consent.js";
-export type { CountersView } from "./sender.js";
+export type { CountersView } from "./counters.js";
 export type { JsonObject, JsonValue } from "./snapshot.js";
 export { PRODUCTION_SERVER_URL, STAGING_SERVER_URL } from "./limits.js";
 

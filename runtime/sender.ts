@@ -1,35 +1,14 @@
 // The sender: a bounded queue drained off the call path by at most MAX_IN_FLIGHT requests,
 // each bounded by requestTimeoutMs. Whatever cannot be delivered ends in onUndelivered.
 import { handleInternalError } from "./errors.js";
-import {
-  DEFAULT_FLUSH_TIMEOUT_MS,
-  MAX_IN_FLIGHT,
-  MAX_QUEUED_RECORDS,
-  MAX_SEND_WARNINGS,
-} from "./limits.js";
+import { printDebug, requestHeaders } from "./debug-print.js";
+import { DEFAULT_FLUSH_TIMEOUT_MS, MAX_IN_FLIGHT, MAX_QUEUED_RECORDS } from "./limits.js";
+import { describeError } from "./placeholders.js";
 import { serializeRecord } from "./record.js";
-import { joinUrl, redactUrl } from "./server-url.js";
-import { describeError } from "./snapshot.js";
+import { joinUrl } from "./server-url.js";
 import { state, type ActiveRequest, type FetchFunction, type QueueItem } from "./state.js";
 import { agentFor, loadFetch } from "./transport.js";
-import { warn } from "./warn.js";
-
-export type Undelivered =
-  | { outcome: "dropped"; reason: "queue-full" | "too-large" | "exit" }
-  | { outcome: "failed"; reason: string; detail: string };
-
-export interface CountersView {
-  queued: number;
-  inFlight: number;
-  sent: number;
-  failed: number;
-  dropped: number;
-  printed: number;
-  errors: number;
-  maxInFlightSeen: number;
-  droppedByReason: Record<string, number>;
-  failedByReason: Record<string, number>;
-}
+import { onUndelivered, type Undelivered } from "./undelivered.js";
 
 /** Hands a captured call to the sender. Never waits; a full queue drops the record. */
 export function enqueue(item: QueueItem): void {
@@ -180,76 +159,6 @@ function requestFailure(request: ActiveRequest, error: unknown): Undelivered {
 }
 
 /**
- * Where every record that could not be delivered ends up. Today it is counted (and, in
- * staging, reported); a spool for later runs plugs in here.
- */
-export function onUndelivered(item: QueueItem, problem: Undelivered): void {
-  const counters = state.counters;
-  if (problem.outcome === "dropped") {
-    counters.dropped += 1;
-    counters.droppedByReason[problem.reason] = (counters.droppedByReason[problem.reason] ?? 0) + 1;
-  } else {
-    counters.failed += 1;
-    counters.failedByReason[problem.reason] = (counters.failedByReason[problem.reason] ?? 0) + 1;
-  }
-  if (!state.production) warnUndelivered(item, problem);
-}
-
-function warnUndelivered(item: QueueItem, problem: Undelivered): void {
-  if (problem.outcome === "dropped" && problem.reason === "exit") return;
-  const sender = state.sender;
-  if (sender.sendWarnings > MAX_SEND_WARNINGS) return;
-  sender.sendWarnings += 1;
-  if (sender.sendWarnings > MAX_SEND_WARNINGS) {
-    warn("ATT_SEND_FAILED", "further undelivered records are only counted (see counters)");
-    return;
-  }
-  const where = redactUrl(joinUrl(state.serverUrl, item.service.endpoint));
-  if (problem.outcome === "failed") {
-    warn(
-      "ATT_SEND_FAILED",
-      `could not send a ${item.service.name} record to ${where}: ${problem.detail}`,
-    );
-  } else if (problem.reason === "queue-full") {
-    warn(
-      "ATT_QUEUE_FULL",
-      `${MAX_QUEUED_RECORDS} records already queued; a ${item.service.name} record was dropped`,
-    );
-  } else {
-    warn(
-      "ATT_RECORD_TOO_LARGE",
-      `a ${item.service.name} record does not fit the size bound even without its arguments; dropped`,
-    );
-  }
-}
-
-function requestHeaders(item: QueueItem): Record<string, string> {
-  return { ...state.globalHeaders, ...item.service.headers, "Content-Type": "application/json" };
-}
-
-/** Debug mode (ACCESS_TELEMETRY_DEBUG): the request is printed to stderr instead of sent. */
-export function printInstead(item: QueueItem): void {
-  const body = serializeRecord(item);
-  if (body === undefined) onUndelivered(item, { outcome: "dropped", reason: "too-large" });
-  else printDebug(joinUrl(state.serverUrl, item.service.endpoint), requestHeaders(item), body);
-}
-
-function printDebug(url: string, headers: Record<string, string>, body: string): void {
-  const shown: Record<string, string> = {};
-  for (const name of Object.keys(headers)) {
-    shown[name] = name === "Content-Type" ? headers[name] : "[redacted]";
-  }
-  try {
-    process.stderr.write(
-      `access-ts-telemetry: POST ${redactUrl(url)} ${JSON.stringify(shown)} ${body}\n`,
-    );
-    state.counters.printed += 1;
-  } catch (error) {
-    handleInternalError(error, "warn");
-  }
-}
-
-/**
  * Resolves true once nothing is queued or in flight, false when `timeoutMs` passed first.
  * Never rejects. While it waits, its timer keeps the process alive.
  */
@@ -279,20 +188,4 @@ function settleIdle(): void {
     clearTimeout(sender.exitTimer);
     sender.exitTimer = undefined;
   }
-}
-
-export function countersView(): CountersView {
-  const counters = state.counters;
-  return {
-    queued: state.sender.queue.length,
-    inFlight: state.sender.active.size,
-    sent: counters.sent,
-    failed: counters.failed,
-    dropped: counters.dropped,
-    printed: counters.printed,
-    errors: counters.errors,
-    maxInFlightSeen: counters.maxInFlightSeen,
-    droppedByReason: { ...counters.droppedByReason },
-    failedByReason: { ...counters.failedByReason },
-  };
 }

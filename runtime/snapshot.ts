@@ -4,6 +4,15 @@
 // per container, and characters per call.
 import { types } from "node:util";
 import { MAX_DEPTH, MAX_ENTRIES, MAX_STRING_CHARS } from "./limits.js";
+import {
+  builtinPlaceholder,
+  constructorName,
+  functionPlaceholder,
+  symbolPlaceholder,
+  truncateString,
+  unbox,
+  unreadable,
+} from "./placeholders.js";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -202,30 +211,6 @@ function viaToJSON(value: object, depth: number, budget: Budget): JsonValue | un
   return result;
 }
 
-function builtinPlaceholder(value: object): string | undefined {
-  if (Buffer.isBuffer(value)) return `[Buffer ${value.byteLength} bytes]`;
-  if (types.isTypedArray(value) || types.isDataView(value)) {
-    return `[${constructorName(value)} ${value.byteLength} bytes]`;
-  }
-  if (types.isAnyArrayBuffer(value)) return `[${constructorName(value)} ${value.byteLength} bytes]`;
-  if (types.isRegExp(value))
-    return `[RegExp ${truncateString(RegExp.prototype.toString.call(value))}]`;
-  if (types.isNativeError(value)) return `[${describeError(value)}]`;
-  if (types.isPromise(value)) return "[Promise]";
-  if (types.isWeakMap(value)) return "[WeakMap]";
-  if (types.isWeakSet(value)) return "[WeakSet]";
-  return undefined;
-}
-
-function unbox(value: object): unknown {
-  if (types.isStringObject(value)) return String.prototype.valueOf.call(value);
-  if (types.isNumberObject(value)) return Number.prototype.valueOf.call(value);
-  if (types.isBooleanObject(value)) return Boolean.prototype.valueOf.call(value);
-  if (types.isBigIntObject(value)) return BigInt.prototype.valueOf.call(value);
-  if (types.isSymbolObject(value)) return Symbol.prototype.valueOf.call(value);
-  return undefined;
-}
-
 function setField(out: JsonObject, key: string, item: JsonValue, budget: Budget): void {
   const name = key.length <= MAX_STRING_CHARS ? key : truncateString(key);
   budget.chars += name.length + 3;
@@ -244,59 +229,4 @@ function setField(out: JsonObject, key: string, item: JsonValue, budget: Budget)
 function spend(budget: Budget, placeholder: string): string {
   budget.chars += placeholder.length + 2;
   return placeholder;
-}
-
-export function truncateString(text: string): string {
-  if (text.length <= MAX_STRING_CHARS) return text;
-  let end = MAX_STRING_CHARS;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…[Truncated: ${text.length} chars]`;
-}
-
-function symbolPlaceholder(value: symbol): string {
-  const description = value.description;
-  return description === undefined ? "[Symbol]" : `[Symbol ${truncateString(description)}]`;
-}
-
-function functionPlaceholder(value: Function): string {
-  try {
-    const name: unknown = Reflect.get(value, "name");
-    if (typeof name === "string" && name !== "") return `[Function ${truncateString(name)}]`;
-  } catch {
-    // A static `name` getter that throws: the function stays anonymous.
-  }
-  return "[Function (anonymous)]";
-}
-
-function constructorName(value: object): string {
-  try {
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (typeof proto !== "object" || proto === null) return "Object";
-    const ctor: unknown = Reflect.get(proto, "constructor");
-    const name: unknown = typeof ctor === "function" ? Reflect.get(ctor, "name") : undefined;
-    return typeof name === "string" && name !== "" ? truncateString(name) : "Object";
-  } catch {
-    return "Object";
-  }
-}
-
-/** "TypeError: message", reading nothing that could throw more than once. */
-export function describeError(error: unknown): string {
-  try {
-    if (typeof error === "object" && error !== null) {
-      const name: unknown = Reflect.get(error, "name");
-      const message: unknown = Reflect.get(error, "message");
-      const label = typeof name === "string" && name !== "" ? name : "Error";
-      const text = typeof message === "string" ? message.slice(0, 200) : "";
-      return text === "" ? label : `${label}: ${text}`;
-    }
-    return `thrown ${typeof error}`;
-  } catch {
-    return "an error that cannot be read";
-  }
-}
-
-function unreadable(error: unknown, prefix = ""): string {
-  return `[Unreadable: ${prefix}${describeError(error)}]`;
 }
