@@ -18,11 +18,11 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidates within a distance of a third of the name's length (at least 2), closest first,
+ * The candidates within a distance of a quarter of the name's length (at least 2), closest first,
  * at most `limit` of them. A candidate equal but for case always counts as close.
  */
 export function closestNames(name: string, candidates: Iterable<string>, limit = 3): string[] {
-  const maxDistance = Math.max(2, Math.floor(name.length / 3));
+  const maxDistance = Math.max(2, Math.floor(name.length / 4));
   const lowerName = name.toLowerCase();
   const scored: { candidate: string; distance: number }[] = [];
 
