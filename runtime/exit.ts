@@ -2,8 +2,9 @@
 //
 // Natural end ("beforeExit": the event loop ran dry) with records queued or in flight: queued
 // records are dispatched at once, then one ref'd timer holds the process for exitGraceMs.
-// Each successful delivery restarts that wait, so a healthy server receives everything; a
-// hanging or failing server does not, and the whole wait never exceeds
+// Progress (a socket connecting, a TLS handshake, a delivery; exit-wait.ts) restarts that
+// wait, so a healthy server receives everything; a hanging or failing one holds the process
+// exitGraceMs after its last progress, and the whole wait never exceeds
 // max(exitGraceMs, MAX_EXIT_WAIT_MS). When the wait ends, whatever is still pending is aborted
 // and counted as dropped ("exit"), and the wait is never armed again.
 //

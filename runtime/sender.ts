@@ -2,6 +2,7 @@
 // each bounded by requestTimeoutMs. Whatever cannot be delivered ends in onUndelivered.
 import { handleInternalError } from "./errors.js";
 import { printDebug, requestHeaders } from "./debug-print.js";
+import { extendExitWait } from "./exit-wait.js";
 import { DEFAULT_FLUSH_TIMEOUT_MS, MAX_IN_FLIGHT, MAX_QUEUED_RECORDS } from "./limits.js";
 import { describeError } from "./placeholders.js";
 import { serializeRecord } from "./record.js";
@@ -136,14 +137,6 @@ function finish(request: ActiveRequest, problem: Undelivered | undefined): void 
     onUndelivered(request.item, problem);
   }
   if (request.abortedFor !== "exit") dispatch();
-}
-
-// While the process is held at its natural end, each delivery gives the server another
-// exitGraceMs, up to the cap: a healthy server gets everything, a failing one does not hold us.
-function extendExitWait(): void {
-  const sender = state.sender;
-  if (sender.exitTimer === undefined || sender.exitCapMs === undefined) return;
-  if (Date.now() + state.exitGraceMs <= sender.exitCapMs) sender.exitTimer.refresh();
 }
 
 function httpFailure(status: number): Undelivered {

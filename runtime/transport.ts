@@ -3,6 +3,7 @@
 import { Agent as HttpAgent, type ClientRequest, type ClientRequestArgs } from "node:http";
 import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions } from "node:https";
 import type { Duplex } from "node:stream";
+import { extendExitWait } from "./exit-wait.js";
 import { MAX_IN_FLIGHT } from "./limits.js";
 import { state, type FetchFunction } from "./state.js";
 
@@ -14,7 +15,7 @@ const AGENT_OPTIONS = { keepAlive: true, maxSockets: MAX_IN_FLIGHT, maxFreeSocke
 // the reused socket are unref'd here.
 class UnrefHttpAgent extends HttpAgent {
   createConnection(options: ClientRequestArgs, callback?: ConnectCallback) {
-    return unref(super.createConnection(options, callback));
+    return watch(super.createConnection(options, callback));
   }
 
   reuseSocket(socket: Duplex, request: ClientRequest): void {
@@ -25,7 +26,7 @@ class UnrefHttpAgent extends HttpAgent {
 
 class UnrefHttpsAgent extends HttpsAgent {
   createConnection(options: HttpsRequestOptions, callback?: ConnectCallback) {
-    return unref(super.createConnection(options, callback));
+    return watch(super.createConnection(options, callback));
   }
 
   reuseSocket(socket: Duplex, request: ClientRequest): void {
@@ -34,15 +35,17 @@ class UnrefHttpsAgent extends HttpsAgent {
   }
 }
 
-function unref<T extends Duplex | null | undefined>(socket: T): T {
-  if (
-    socket !== null &&
-    socket !== undefined &&
-    "unref" in socket &&
-    typeof socket.unref === "function"
-  ) {
-    socket.unref();
-  }
+const PROGRESS_EVENTS = ["lookup", "connect", "secureConnect"];
+
+// Every new socket is unref'd, and its connection steps count as progress for the exit wait.
+function watch<T extends Duplex | null | undefined>(socket: T): T {
+  if (socket === null || socket === undefined) return socket;
+  for (const event of PROGRESS_EVENTS) socket.once(event, extendExitWait);
+  return unref(socket);
+}
+
+function unref<T extends Duplex>(socket: T): T {
+  if ("unref" in socket && typeof socket.unref === "function") socket.unref();
   return socket;
 }
 

@@ -5,6 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { closedPort, startCollector } from "./helpers/runtime-server.mjs";
 import { makeProject } from "./helpers/runtime-child.mjs";
+import { makeCertificate } from "./helpers/runtime-tls.mjs";
 
 // Generous bound for "exits within the grace period": node's own start-up is most of it.
 const EXIT_BOUND_MS = 1_500;
@@ -107,6 +108,31 @@ describe("exit", () => {
       }
     });
   }
+
+  test("over HTTPS (new TLS connections at exit) all 12 records are delivered too", async (t) => {
+    const certificate = makeCertificate();
+    if (certificate === undefined) {
+      t.skip("openssl is not available to make a test certificate");
+      return;
+    }
+    const collector = await startCollector({ tls: certificate });
+    try {
+      const result = await project.run("tracked.cjs", {
+        env: {
+          ACCESS_TELEMETRY_SERVER_URL: collector.url,
+          NODE_EXTRA_CA_CERTS: certificate.certFile,
+        },
+      });
+      walls.https = result.wallMs;
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, plain.stdout);
+      assert.equal(counters(result).sent, 12);
+      assert.equal((await collector.waitFor(12, 2_000)).length, 12);
+    } finally {
+      await collector.close();
+      certificate.cleanup();
+    }
+  });
 
   const unhealthy = {
     hanging: async () => startCollector({ mode: "hang" }),

@@ -1,14 +1,15 @@
 // A loopback collector for the runtime tests: a real node:http server on 127.0.0.1 that
 // records every request. `mode` decides the answer: "ok" (200), a status number, or "hang"
-// (reads the request and never answers).
+// (reads the request and never answers). With `tls` ({ key, cert }) it speaks HTTPS.
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 
-export async function startCollector({ mode = "ok" } = {}) {
+export async function startCollector({ mode = "ok", tls } = {}) {
   const requests = [];
   const waiters = [];
   const sockets = new Set();
 
-  const server = createServer((req, res) => {
+  const handle = (req, res) => {
     const chunks = [];
     req.on("data", (chunk) => chunks.push(chunk));
     req.on("end", () => {
@@ -26,8 +27,9 @@ export async function startCollector({ mode = "ok" } = {}) {
       res.setHeader("Content-Type", "application/json");
       res.end('{"ok":true}');
     });
-  });
-  server.on("connection", (socket) => {
+  };
+  const server = tls === undefined ? createServer(handle) : createTlsServer(tls, handle);
+  server.on(tls === undefined ? "connection" : "secureConnection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -36,7 +38,7 @@ export async function startCollector({ mode = "ok" } = {}) {
 
   return {
     port,
-    url: `http://127.0.0.1:${port}/api/`,
+    url: `${tls === undefined ? "http" : "https"}://127.0.0.1:${port}/api/`,
     requests,
     /** Resolves with the requests once `count` arrived; rejects after `timeoutMs`. */
     waitFor(count, timeoutMs = 5_000) {
