@@ -170,7 +170,11 @@ function createState(): RuntimeState {
   for (const [name, known] of Object.entries(KNOWN_SERVICES)) {
     created.services.set(name, newServiceEntry(name, known.endpoint, known.functions));
   }
-  Object.defineProperty(globalThis, STATE_KEY, { value: created, configurable: false });
+  try {
+    Object.defineProperty(globalThis, STATE_KEY, { value: created, configurable: false });
+  } catch {
+    // The key is taken by something that is not a v1 state: this copy keeps its own.
+  }
   return created;
 }
 
