@@ -1,7 +1,7 @@
 // The one-file programs of ts.transpileModule (what ts-jest isolatedModules, ts-loader and
-// ts-node transpileOnly build): each file is instrumented on its own, and an entry declared in
-// another file is not reported as matching nothing, while config problems still are. A full
-// program still reports the unmatched entry.
+// ts-node transpileOnly build): each file is instrumented on its own; only errors are reported
+// there (a config problem), while warnings (an entry declared in another file looks unmatched, a
+// service without an endpoint) are left to the full program, which still reports them.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -45,6 +45,26 @@ test("should instrument each transpiled file on its own without unmatched-entry 
   const main = transpile(project.dir, "main.ts");
   assert.deepEqual(main.diagnostics, []);
   assert.doesNotMatch(main.output, /trackCall/);
+});
+
+test("should leave warnings such as an unregistered service to the full build", async (t) => {
+  const project = makeProject("toolchain-webpack", { link: ["@types/node"] });
+  t.after(project.cleanup);
+  const config = join(project.dir, "config.yaml");
+  writeFileSync(
+    config,
+    readFileSync(config, "utf8").replace("mypackage:\n  run:", "newpkg:\n  run:"),
+  );
+
+  const pipeline = transpile(project.dir, "pipeline.ts");
+  assert.deepEqual(pipeline.diagnostics, []);
+  assert.match(pipeline.output, /trackCall\("newpkg_run", "Pipeline\.run"/);
+
+  const build = await run([TSPC, "-p", "tsconfig.json"], { cwd: project.dir });
+  assert.match(
+    build.output,
+    /warning TS990302: .*service "newpkg_run" \(endpoint "newpkg\/run"\) has no endpoint/,
+  );
 });
 
 test("should still report a config.yaml problem in a transpiled file", (t) => {

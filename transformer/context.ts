@@ -52,7 +52,9 @@ function createContext(
   const resolved = resolveOptions(rawOptions, projectDir);
   const options = resolved.options;
   const config = readConfig(options.configFile);
-  const reporter = createReporter(ts, extras, compilerOptions, config);
+  const transpile = isSingleFileTranspile(program);
+  const fullReporter = createReporter(ts, extras, compilerOptions, config);
+  const reporter = transpile ? errorsOnly(fullReporter) : fullReporter;
 
   for (const message of resolved.errors) reporter.report("invalid-option", "error", message);
   for (const message of resolved.warnings) reporter.report("package-version", "warning", message);
@@ -62,20 +64,31 @@ function createContext(
   reportUnknownServices(reporter, config.services);
 
   const match = matchProgram(ts, program, config.services);
-  // The one-file program of ts.transpileModule (ts-jest isolatedModules, ts-loader and ts-node
-  // transpileOnly) cannot see where the other entries are declared; a full program or
-  // `access-ts-telemetry check` says which entries match nothing.
-  if (!isSingleFileTranspile(program)) reportUnmatched(reporter, match, options.strict);
+  if (!transpile) reportUnmatched(reporter, match, options.strict);
 
   const runtimeSpecifiers = [...new Set([options.runtime, DEFAULT_OPTIONS.runtime])];
   return { ts, program, options, config, services: config.services, match, runtimeSpecifiers };
 }
 
-/** Whether `program` is one built by ts.transpileModule: one root file, no resolution, no lib. */
+/**
+ * Whether `program` is one built by ts.transpileModule: one root file, no resolution, no lib.
+ * That is one program per file (ts-jest isolatedModules, ts-loader and ts-node transpileOnly):
+ * it cannot see where the other entries are declared, and its hosts fail a file on any warning
+ * and would repeat it for every file. There only errors are reported; the full build and
+ * `access-ts-telemetry check` report the warnings and the unmatched entries.
+ */
 function isSingleFileTranspile(program: TS.Program): boolean {
   const options = program.getCompilerOptions();
   const transpileOptions = options.isolatedModules && options.noResolve && options.noLib;
   return transpileOptions === true && program.getRootFileNames().length === 1;
+}
+
+function errorsOnly(reporter: DiagnosticReporter): DiagnosticReporter {
+  return {
+    report(name, severity, message, location, hints) {
+      if (severity === "error") reporter.report(name, severity, message, location, hints);
+    },
+  };
 }
 
 function reportUnmatched(reporter: DiagnosticReporter, match: MatchResult, strict: boolean): void {
