@@ -193,40 +193,6 @@ function valueOf(ts: Ts, factory: TS.NodeFactory, name: TS.BindingName): TS.Expr
   return factory.createObjectLiteralExpression(properties);
 }
 
-/** The namespace name of an existing `X.declareServices(...)` statement of the file, if any. */
-export function findDeclareServices(
-  ts: Ts,
-  statements: readonly TS.Statement[],
-): string | undefined {
-  for (const statement of statements) {
-    if (!ts.isExpressionStatement(statement) || !ts.isCallExpression(statement.expression))
-      continue;
-    const callee = statement.expression.expression;
-    if (
-      ts.isPropertyAccessExpression(callee) &&
-      ts.isIdentifier(callee.expression) &&
-      ts.isIdentifier(callee.name) &&
-      ts.idText(callee.name) === "declareServices"
-    ) {
-      return ts.idText(callee.expression);
-    }
-  }
-  return undefined;
-}
-
-/** Whether a statement is a tracking statement (`if (X.telemetryGate.enabled) ...`). */
-export function isTrackStatement(ts: Ts, statement: TS.Statement | undefined): boolean {
-  if (statement === undefined || !ts.isIfStatement(statement)) return false;
-  const condition = statement.expression;
-  return (
-    ts.isPropertyAccessExpression(condition) &&
-    ts.idText(condition.name) === "enabled" &&
-    ts.isPropertyAccessExpression(condition.expression) &&
-    ts.isIdentifier(condition.expression.expression) &&
-    ts.idText(condition.expression.name) === "telemetryGate"
-  );
-}
-
 function propertyName(factory: TS.NodeFactory, name: string): string | TS.StringLiteral {
   return isIdentifierName(name) ? name : factory.createStringLiteral(name);
 }
