@@ -287,7 +287,8 @@ async function main() {
     console.log(`matrix passed: ${result.cells.length} builds, ${seconds} s`);
     return 0;
   }
-  console.log(`matrix FAILED (${failed.length} of its cells), ${seconds} s:\n`);
+  const what = failed.length === 1 ? "1 failure" : `${failed.length} failures`;
+  console.log(`matrix FAILED, ${what}, ${seconds} s:\n`);
   console.log(failed.join("\n\n"));
   return 1;
 }

@@ -53,7 +53,7 @@ describe("check", () => {
         "",
         "mypackage_run -> mypackage/run",
         "  Experiment.run     src/experiment.ts:5",
-        "  Experiment.sumbit  no match (closest: Experiment.submit, Experiment.run)",
+        "  Experiment.sumbit  no match (closest: Experiment.submit)",
         "",
         "mypackage_results -> mypackage/results",
         "  Results.save       src/results.ts:3",
@@ -112,7 +112,7 @@ describe("check", () => {
         name: "Experiment.sumbit",
         config: { line: 5, column: 7 },
         matches: [],
-        closest: ["Experiment.submit", "Experiment.run"],
+        closest: ["Experiment.submit"],
       },
     ]);
     assert.deepEqual(checked.services[1].entries[1].matches, [
