@@ -9,11 +9,11 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
-  NODES,
   TSPC,
   callsOf,
   loadCollector,
   makeProject,
+  nodeBinaries,
   repoModules,
   repoRoot,
   run,
@@ -181,7 +181,7 @@ async function runCell(project, node) {
   }
 }
 
-async function runMatrix({ typescripts, formats, jobs }) {
+async function runMatrix({ typescripts, formats, jobs }, nodes) {
   const cells = typescripts.flatMap((typescript) =>
     formats.map((format) => ({ typescript, format, build: undefined, runs: [] })),
   );
@@ -196,7 +196,7 @@ async function runMatrix({ typescripts, formats, jobs }) {
       const project = makeProject("toolchain-matrix", { link: ["@types/node"] });
       try {
         cell.build = await step(() => buildCell(project, cell.typescript, cell.format));
-        for (const node of NODES) {
+        for (const node of nodes) {
           cell.runs.push(
             cell.build.ok
               ? await step(() => runCell(project, node))
@@ -210,15 +210,6 @@ async function runMatrix({ typescripts, formats, jobs }) {
   };
   await Promise.all(Array.from({ length: jobs }, worker));
   return { cells, versions };
-}
-
-async function nodeVersions() {
-  const labels = [];
-  for (const node of NODES) {
-    const result = await run(["--version"], { node: node.path, timeoutMs: 10_000 });
-    labels.push(`Node ${result.stdout.trim().replace(/^v/, "")}`);
-  }
-  return labels;
 }
 
 function formatTable({ cells, versions }, nodeLabels) {
@@ -276,15 +267,16 @@ async function main() {
   }
 
   const started = Date.now();
-  const nodeLabels = await nodeVersions();
-  const result = await runMatrix(options);
+  const nodes = nodeBinaries();
+  const nodeLabels = nodes.map((node) => `Node ${node.version}`);
+  const result = await runMatrix(options, nodes);
   const failed = failures(result, nodeLabels);
 
   console.log(formatTable(result, nodeLabels).join("\n"));
   console.log("");
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (failed.length === 0) {
-    console.log(`matrix passed: ${result.cells.length} builds, ${seconds} s`);
+    console.log(`matrix passed: ${result.cells.length} build(s), ${seconds} s`);
     return 0;
   }
   const what = failed.length === 1 ? "1 failure" : `${failed.length} failures`;

@@ -2,23 +2,57 @@
 // local collector that receives what the built code sends. Every child has a timeout and is
 // killed when it runs over; every temp dir is removed by `cleanup()`.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, delimiter, dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const repoModules = join(repoRoot, "node_modules");
 export const fixturesDir = join(repoRoot, "fixtures");
 
-/** The Node versions the built output runs on: the system node (20) and the packaged Node 22. */
-export const NODES = [
-  { label: "20", path: process.execPath },
-  { label: "22", path: join(repoModules, "node-22", "bin", "node") },
-];
+/**
+ * The Node versions the built output runs on: the system Node 20 and the packaged Node 22. Under
+ * `npm run`, `node` is node_modules/.bin/node (the packaged 22), so Node 20 is looked up on the
+ * PATH outside node_modules. Each entry has the `version` it reported; a missing one throws.
+ */
+export function nodeBinaries() {
+  const packaged = join(repoModules, "node-22", "bin", "node");
+  const onPath = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((dir) => dir !== "" && !dir.split(sep).includes("node_modules"))
+    .map((dir) => join(dir, "node"));
+  return [
+    { label: "20", path: findNode("20", [process.execPath, ...onPath]) },
+    { label: "22", path: findNode("22", [packaged]) },
+  ].map((node) => ({ ...node, version: nodeVersion(node.path) }));
+}
+
+function findNode(major, candidates) {
+  const found = candidates.find(
+    (path) => existsSync(path) && nodeVersion(path).startsWith(`${major}.`),
+  );
+  if (found === undefined) {
+    throw new Error(`no Node ${major} found (looked at ${candidates.join(", ")})`);
+  }
+  return found;
+}
+
+function nodeVersion(path) {
+  const result = spawnSync(path, ["--version"], { encoding: "utf8", timeout: 10_000 });
+  return (result.stdout ?? "").trim().replace(/^v/, "");
+}
 
 export const TSPC = join(repoModules, "ts-patch", "bin", "tspc.js");
 export const TS_PATCH_CLI = join(repoModules, "ts-patch", "bin", "ts-patch.js");
