@@ -1,9 +1,8 @@
 // The end user's choice about telemetry: environment opt-outs first, then the stored choice
 // file, then the default (enabled).
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
+import { dirname, join, resolve } from "node:path";
+import { xdgDir } from "./home.js";
 
 export interface ConsentDecision {
   enabled: boolean;
@@ -27,10 +26,7 @@ export function envOptOut(env: NodeJS.ProcessEnv = process.env): string | undefi
 }
 
 export function consentFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  const configHome =
-    xdg !== undefined && xdg !== "" && isAbsolute(xdg) ? xdg : join(homeDir(env), ".config");
-  return resolve(configHome, "access-ts-telemetry", "consent.json");
+  return resolve(xdgDir(env, "XDG_CONFIG_HOME", ".config"), "access-ts-telemetry", "consent.json");
 }
 
 export function readConsent(env: NodeJS.ProcessEnv = process.env): ConsentDecision {
@@ -71,6 +67,7 @@ export function writeConsent(enabled: boolean, env: NodeJS.ProcessEnv = process.
   chmodSync(dir, 0o700);
 
   const body = `${JSON.stringify({ enabled, updatedAt: new Date().toISOString() }, null, 2)}\n`;
+  const { randomBytes }: typeof import("node:crypto") = require("node:crypto");
   const temp = join(dir, `.consent.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     writeFileSync(temp, body, { mode: 0o600, flag: "wx" });
@@ -80,11 +77,6 @@ export function writeConsent(enabled: boolean, env: NodeJS.ProcessEnv = process.
     throw error;
   }
   return path;
-}
-
-function homeDir(env: NodeJS.ProcessEnv): string {
-  const home = env.HOME;
-  return home !== undefined && home !== "" ? home : homedir();
 }
 
 function parseChoice(text: string): boolean | undefined {

@@ -12,6 +12,11 @@ export interface CountersView {
   maxInFlightSeen: number;
   droppedByReason: Record<string, number>;
   failedByReason: Record<string, number>;
+  spooled: number;
+  resent: number;
+  respooled: number;
+  lost: number;
+  lostByReason: Record<string, number>;
 }
 
 export function countersView(): CountersView {
@@ -27,5 +32,10 @@ export function countersView(): CountersView {
     maxInFlightSeen: counters.maxInFlightSeen,
     droppedByReason: { ...counters.droppedByReason },
     failedByReason: { ...counters.failedByReason },
+    spooled: counters.spooled,
+    resent: counters.resent,
+    respooled: counters.respooled,
+    lost: counters.lost,
+    lostByReason: { ...counters.lostByReason },
   };
 }

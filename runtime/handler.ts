@@ -3,17 +3,16 @@ import { handleInternalError } from "./errors.js";
 import { MAX_EXTRA_FIELDS_BYTES, MAX_STRING_CHARS } from "./limits.js";
 import { buildRecord, captureCall, serializeRecord } from "./record.js";
 import { countersView, type CountersView } from "./counters.js";
-import { enqueue, flush } from "./sender.js";
+import { loadSender } from "./lazy.js";
+import { enqueue } from "./queue.js";
 import { parseServerUrl, reportingUrlProblems } from "./server-url.js";
 import { requireService } from "./services.js";
 import { newBudget, snapshotFields, type JsonObject, type JsonValue } from "./snapshot.js";
 import { hasBrand, setBrand, state, type ServiceEntry } from "./state.js";
-import { checkMilliseconds } from "./validate.js";
+import { checkMilliseconds, isValidHeaderName, isValidHeaderValue } from "./validate.js";
 import { warn } from "./warn.js";
 
 const HANDLER = "ApiHandler";
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 export interface ServerUrlOptions {
   /** Warn when the URL is not the reporting server's API root (default true). */
@@ -198,7 +197,7 @@ export class ApiHandler {
   flush(timeoutMs?: number): Promise<boolean> {
     if (timeoutMs !== undefined)
       checkMilliseconds("flush timeoutMs", timeoutMs, { allowZero: true });
-    return flush(timeoutMs);
+    return loadSender().flush(timeoutMs);
   }
 }
 
@@ -235,12 +234,12 @@ function checkHeaders(headers: Readonly<Record<string, string>>): Record<string,
   }
   const checked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name))
+    if (!isValidHeaderName(name))
       throw new TypeError(`setHeaders: "${name}" is not a valid header name`);
     if (name.toLowerCase() === "content-type") {
       throw new TypeError("setHeaders: Content-Type is always application/json and cannot be set");
     }
-    if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
+    if (typeof value !== "string" || !isValidHeaderValue(value)) {
       throw new TypeError(
         `setHeaders: the value of header "${name}" must be a string without control characters`,
       );

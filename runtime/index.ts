@@ -1,7 +1,9 @@
 // access-ts-telemetry: the runtime. This list is the package's whole public surface.
 import { installExitHooks } from "./exit.js";
+import { scheduleResend } from "./spool-path.js";
 
 installExitHooks();
+scheduleResend();
 
 export { ApiHandler } from "./handler.js";
 export type { ServerUrlOptions, ServiceNames } from "./handler.js";

@@ -30,3 +30,24 @@ export const MAX_EXIT_WAIT_MS = 1_000;
 export const DEFAULT_FLUSH_TIMEOUT_MS = 10_000;
 /** Send-failure warnings (staging only) before further failures are only counted. */
 export const MAX_SEND_WARNINGS = 10;
+
+/** Records the spool holds at most, across every process of the user. */
+export const MAX_SPOOL_RECORDS = 1_000;
+/** Bytes the spool files take at most, across every process of the user. */
+export const MAX_SPOOL_BYTES = 4 * 1024 * 1024;
+/** A spooled record older than this is discarded (reason "expired"). */
+export const MAX_SPOOL_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** Undelivered records wait this long in memory before they are written (at exit, at once). */
+export const SPOOL_WRITE_DELAY_MS = 1_000;
+/** How long after load a process takes records from the spool (its natural end, if sooner). */
+export const RESEND_DELAY_MS = 200;
+/** Records one process takes from the spool. */
+export const RESEND_BATCH_RECORDS = 100;
+/** A process gives back what it took from the spool within this time. */
+export const SPOOL_CLAIM_HOLD_MS = 30_000;
+/** A claim older than this is taken over; one whose process is gone (same host) at once. */
+export const SPOOL_CLAIM_STALE_MS = 120_000;
+/** A spooled record that failed again waits this long before the next try, doubling per try. */
+export const RESEND_BACKOFF_BASE_MS = 30_000;
+/** The longest wait between tries, and the longest Retry-After honoured. */
+export const RESEND_BACKOFF_MAX_MS = 60 * 60 * 1000;

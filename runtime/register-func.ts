@@ -3,7 +3,7 @@
 import { handleInternalError } from "./errors.js";
 import { MAX_EXTRA_FIELDS_BYTES } from "./limits.js";
 import { captureCall } from "./record.js";
-import { enqueue } from "./sender.js";
+import { enqueue } from "./queue.js";
 import { requireService, seedFunctions } from "./services.js";
 import { newBudget, snapshotFields } from "./snapshot.js";
 import { state, type CallFields, type ServiceEntry } from "./state.js";

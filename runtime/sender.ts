@@ -1,43 +1,38 @@
 // The sender: a bounded queue drained off the call path by at most MAX_IN_FLIGHT requests,
-// each bounded by requestTimeoutMs. Whatever cannot be delivered ends in onUndelivered.
+// each bounded by requestTimeoutMs. The program's own records go first, then records taken
+// from the spool (resend.ts). Whatever cannot be delivered ends in onUndelivered (own records)
+// or settleResend (spooled ones).
 import { handleInternalError } from "./errors.js";
-import { printDebug, requestHeaders } from "./debug-print.js";
+import { printDebug } from "./debug-print.js";
 import { extendExitWait } from "./exit-wait.js";
-import { DEFAULT_FLUSH_TIMEOUT_MS, MAX_IN_FLIGHT, MAX_QUEUED_RECORDS } from "./limits.js";
+import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, MAX_IN_FLIGHT } from "./limits.js";
 import { describeError } from "./placeholders.js";
-import { serializeRecord } from "./record.js";
-import { joinUrl } from "./server-url.js";
-import { state, type ActiveRequest, type FetchFunction, type QueueItem } from "./state.js";
+import { prepareRequest } from "./prepare.js";
+import { isIdle } from "./queue.js";
+import { settleResend } from "./resend.js";
+import { parseRetryAfter } from "./retry.js";
+import {
+  state,
+  type ActiveRequest,
+  type FetchFunction,
+  type PreparedRequest,
+  type QueueItem,
+  type ResendItem,
+} from "./state.js";
 import { agentFor, loadFetch } from "./transport.js";
 import { onUndelivered, type Undelivered } from "./undelivered.js";
 
-/** Hands a captured call to the sender. Never waits; a full queue drops the record. */
-export function enqueue(item: QueueItem): void {
-  const sender = state.sender;
-  state.lastItem = item;
-  if (sender.queue.length >= MAX_QUEUED_RECORDS) {
-    onUndelivered(item, { outcome: "dropped", reason: "queue-full" });
-    return;
-  }
-  sender.queue.push(item);
-  if (!sender.dispatchScheduled) {
-    sender.dispatchScheduled = true;
-    setImmediate(scheduledDispatch).unref();
-  }
-}
-
-function scheduledDispatch(): void {
-  state.sender.dispatchScheduled = false;
-  dispatch();
-}
+type Response = Awaited<ReturnType<FetchFunction>>;
 
 /** Starts requests while there is room, then settles flush waiters if nothing is left. */
 export function dispatch(): void {
   const sender = state.sender;
+  const resendQueue = state.spool.resendQueue;
   try {
-    while (sender.queue.length > 0 && sender.active.size < MAX_IN_FLIGHT) {
-      const item = sender.queue.shift();
-      if (item !== undefined) start(item);
+    while (sender.active.size < MAX_IN_FLIGHT) {
+      const item = sender.queue.shift() ?? resendQueue.shift();
+      if (item === undefined) break;
+      start(item);
     }
   } catch (error) {
     handleInternalError(error, "warn");
@@ -45,63 +40,68 @@ export function dispatch(): void {
   if (isIdle()) settleIdle();
 }
 
-export function isIdle(): boolean {
-  return state.sender.queue.length === 0 && state.sender.active.size === 0;
+function isResend(item: QueueItem | ResendItem): item is ResendItem {
+  return "claim" in item;
 }
 
-function start(item: QueueItem): void {
-  const body = serializeRecord(item);
-  if (body === undefined) {
-    onUndelivered(item, { outcome: "dropped", reason: "too-large" });
-    return;
-  }
-
-  const url = joinUrl(state.serverUrl, item.service.endpoint);
-  const headers = requestHeaders(item);
-  if (state.debug) {
-    printDebug(url, headers, body);
-    return;
-  }
+function start(item: QueueItem | ResendItem): void {
+  const request = isResend(item) ? item.record : prepareOwn(item);
+  if (request === undefined) return;
 
   let fetch: FetchFunction;
   try {
     fetch = loadFetch();
   } catch (error) {
     const detail = `node-fetch could not be loaded: ${describeError(error)}`;
-    onUndelivered(item, { outcome: "failed", reason: "transport", detail });
+    settle(item, request, { outcome: "failed", reason: "transport", detail });
     return;
   }
 
-  const request = track(item);
-  let answered: Promise<number>;
+  const active = track(item, request);
+  let answered: Promise<Response>;
   try {
-    answered = fetch(url, {
+    answered = fetch(request.url, {
       method: "POST",
-      headers,
-      body,
+      headers: request.headers,
+      body: request.body,
       agent: agentFor,
-      signal: request.controller.signal,
+      signal: active.controller.signal,
       redirect: "manual",
-    }).then(async (response) => {
-      await response.arrayBuffer();
-      return response.status;
     });
   } catch (error) {
-    finish(request, requestFailure(request, error));
+    finish(active, requestFailure(active, error));
     return;
   }
   answered
     .then(
-      (status) => finish(request, status >= 200 && status < 300 ? undefined : httpFailure(status)),
-      (error: unknown) => finish(request, requestFailure(request, error)),
+      (response) => {
+        finish(active, answerProblem(response));
+        drain(active, response);
+      },
+      (error: unknown) => finish(active, requestFailure(active, error)),
     )
     .catch((error: unknown) => handleInternalError(error, "warn"));
 }
 
+/** The request for one of the program's records, or undefined when it is not to be sent. */
+function prepareOwn(item: QueueItem): PreparedRequest | undefined {
+  const request = prepareRequest(item);
+  if (request === undefined) {
+    onUndelivered(item, { outcome: "dropped", reason: "too-large" });
+    return undefined;
+  }
+  if (state.debug) {
+    printDebug(request);
+    return undefined;
+  }
+  return request;
+}
+
 /** Registers a request as in flight, with its timeout armed (unref'd). */
-function track(item: QueueItem): ActiveRequest {
-  const request: ActiveRequest = {
+function track(item: QueueItem | ResendItem, request: PreparedRequest): ActiveRequest {
+  const active: ActiveRequest = {
     item,
+    request,
     controller: new AbortController(),
     timer: undefined,
     abortedFor: undefined,
@@ -109,13 +109,13 @@ function track(item: QueueItem): ActiveRequest {
   };
   const timeoutMs = state.requestTimeoutMs;
   if (timeoutMs !== null) {
-    request.timer = setTimeout(abortRequest, timeoutMs, request, "timeout");
-    request.timer.unref();
+    active.timer = setTimeout(abortRequest, timeoutMs, active, "timeout");
+    active.timer.unref();
   }
-  const active = state.sender.active;
-  active.add(request);
-  state.counters.maxInFlightSeen = Math.max(state.counters.maxInFlightSeen, active.size);
-  return request;
+  const requests = state.sender.active;
+  requests.add(active);
+  state.counters.maxInFlightSeen = Math.max(state.counters.maxInFlightSeen, requests.size);
+  return active;
 }
 
 export function abortRequest(request: ActiveRequest, why: "timeout" | "exit"): void {
@@ -125,22 +125,54 @@ export function abortRequest(request: ActiveRequest, why: "timeout" | "exit"): v
   request.controller.abort();
 }
 
+// The status line decides: a record is delivered once a 2xx status arrives, however slowly
+// the rest of the answer follows.
 function finish(request: ActiveRequest, problem: Undelivered | undefined): void {
   if (request.settled) return;
   request.settled = true;
   if (request.timer !== undefined) clearTimeout(request.timer);
   state.sender.active.delete(request);
-  if (problem === undefined) {
-    state.counters.sent += 1;
-    extendExitWait();
-  } else {
-    onUndelivered(request.item, problem);
-  }
+  if (problem === undefined) extendExitWait();
+  settle(request.item, request.request, problem);
   if (request.abortedFor !== "exit") dispatch();
 }
 
-function httpFailure(status: number): Undelivered {
-  return { outcome: "failed", reason: `http-${status}`, detail: `the server answered ${status}` };
+function settle(
+  item: QueueItem | ResendItem,
+  request: PreparedRequest,
+  problem: Undelivered | undefined,
+): void {
+  if (isResend(item)) settleResend(item, problem);
+  else if (problem === undefined) state.counters.sent += 1;
+  else onUndelivered(item, problem, request);
+}
+
+// The rest of an answer is read and dropped, so the socket can serve the next request; one
+// that does not end within the request timeout is cut.
+function drain(request: ActiveRequest, response: Response): void {
+  const body = response.body;
+  const timer = setTimeout(
+    () => request.controller.abort(),
+    state.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  );
+  timer.unref();
+  const done = (): void => clearTimeout(timer);
+  body.on("error", done);
+  body.on("end", done);
+  body.resume();
+}
+
+function answerProblem(response: Response): Undelivered | undefined {
+  const status = response.status;
+  if (status >= 200 && status < 300) return undefined;
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+  return {
+    outcome: "failed",
+    reason: `http-${status}`,
+    detail: `the server answered ${status}`,
+    status,
+    ...(retryAfterMs > 0 ? { retryAfterMs } : {}),
+  };
 }
 
 function requestFailure(request: ActiveRequest, error: unknown): Undelivered {

@@ -1,9 +1,11 @@
 // The one process-wide state object. Every copy of the runtime loaded in a process (the CJS
 // and ESM entry points, or two installed copies of the package) finds it on globalThis under
 // the same registered symbol; the first copy to load creates it. The ".v1" in the key names
-// the layout below: a change of layout needs a new key.
-import { randomBytes } from "node:crypto";
-import { userInfo } from "node:os";
+// the layout below: a change of layout needs a new key. Fields added later are optional for a
+// state made by an older copy: `upgrade` fills them in.
+//
+// Loading this module reads the environment and the stored choice, nothing else: the session id
+// (node:crypto) and the user name (node:os) are made when a record first needs them.
 import type { Agent } from "node:http";
 import { readConsent, type ConsentDecision } from "./consent.js";
 import { readEnvSettings } from "./env.js";
@@ -47,8 +49,62 @@ export interface CallFields {
   readonly popFields?: readonly string[];
 }
 
-export interface ActiveRequest {
+/** A request as it goes (or would go) on the wire. */
+export interface PreparedRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** One record in the spool: its request, when it was first spooled, how often it was tried. */
+export interface SpooledRecord extends PreparedRequest {
+  readonly spooledAt: number;
+  readonly attempts: number;
+}
+
+/** A spool file this process took (renamed to its claim name) and must give back. */
+export interface Claim {
+  /** The claimed file. */
+  readonly path: string;
+  /** Records taken from it that are neither delivered, put back nor lost yet. */
+  unsettled: number;
+  /** Records to put back into the spool when the claim is given back. */
+  readonly back: SpooledRecord[];
+  /** The earliest next try the server asked for (Retry-After), or 0. */
+  retryAfterMs: number;
+  released: boolean;
+}
+
+/** A spooled record on its way back to the server. */
+export interface ResendItem {
+  readonly record: SpooledRecord;
+  readonly claim: Claim;
+}
+
+/** An undelivered record of this process, waiting in memory to be written to the spool. */
+export interface PendingSpool {
   readonly item: QueueItem;
+  /** The request as it went out; undefined when it never did (it is prepared when written). */
+  readonly request: PreparedRequest | undefined;
+  readonly attempts: number;
+  readonly notBefore: number;
+}
+
+export interface SpoolState {
+  readonly pending: PendingSpool[];
+  writeTimer: ReturnType<typeof setTimeout> | undefined;
+  resendScheduled: boolean;
+  resendStarted: boolean;
+  readonly resendQueue: ResendItem[];
+  readonly claims: Set<Claim>;
+  holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /** XDG_STATE_HOME and HOME as they were at load. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ActiveRequest {
+  readonly item: QueueItem | ResendItem;
+  readonly request: PreparedRequest;
   readonly controller: AbortController;
   timer: ReturnType<typeof setTimeout> | undefined;
   abortedFor: "timeout" | "exit" | undefined;
@@ -71,6 +127,15 @@ export interface Counters {
   maxInFlightSeen: number;
   readonly droppedByReason: Record<string, number>;
   readonly failedByReason: Record<string, number>;
+  /** Undelivered records of this process written to the spool. */
+  spooled: number;
+  /** Spooled records (of earlier processes) this process delivered. */
+  resent: number;
+  /** Spooled records this process took and put back (not delivered, not lost). */
+  respooled: number;
+  /** Records gone for good: neither delivered nor kept in the spool. */
+  lost: number;
+  readonly lostByReason: Record<string, number>;
 }
 
 export interface SenderState {
@@ -108,6 +173,7 @@ export interface RuntimeState {
   readonly counters: Counters;
   lastItem: QueueItem | undefined;
   readonly sender: SenderState;
+  readonly spool: SpoolState;
   hooksInstalled: boolean;
 }
 
@@ -115,7 +181,20 @@ export const state: RuntimeState = existingState() ?? createState();
 
 function existingState(): RuntimeState | undefined {
   const found: unknown = Reflect.get(globalThis, STATE_KEY);
-  return isRuntimeState(found) ? found : undefined;
+  return isRuntimeState(found) ? upgrade(found) : undefined;
+}
+
+// A state made by an older copy of the same layout lacks the fields added since.
+function upgrade(found: RuntimeState): RuntimeState {
+  const partial: Partial<RuntimeState> = found;
+  if (partial.spool === undefined) Object.assign(found, { spool: newSpoolState() });
+  const counters: Partial<Counters> = found.counters;
+  counters.spooled ??= 0;
+  counters.resent ??= 0;
+  counters.respooled ??= 0;
+  counters.lost ??= 0;
+  if (counters.lostByReason === undefined) Object.assign(counters, { lostByReason: {} });
+  return found;
 }
 
 function isRuntimeState(value: unknown): value is RuntimeState {
@@ -127,8 +206,8 @@ function createState(): RuntimeState {
   const consent = readConsent(process.env);
   const created: RuntimeState = {
     layout: 1,
-    sessionId: randomBytes(32).toString("hex"),
-    userName: currentUserName(),
+    sessionId: "",
+    userName: "",
     gate: { enabled: consent.enabled },
     consent,
     services: new Map(),
@@ -149,6 +228,11 @@ function createState(): RuntimeState {
       maxInFlightSeen: 0,
       droppedByReason: {},
       failedByReason: {},
+      spooled: 0,
+      resent: 0,
+      respooled: 0,
+      lost: 0,
+      lostByReason: {},
     },
     lastItem: undefined,
     sender: {
@@ -164,8 +248,11 @@ function createState(): RuntimeState {
       exitCapMs: undefined,
       exitGraceExpired: false,
     },
+    spool: newSpoolState(),
     hooksInstalled: false,
   };
+  defineOnFirstRead(created, "sessionId", newSessionId);
+  defineOnFirstRead(created, "userName", currentUserName);
 
   for (const [name, known] of Object.entries(KNOWN_SERVICES)) {
     created.services.set(name, newServiceEntry(name, known.endpoint, known.functions));
@@ -196,9 +283,37 @@ export function newServiceEntry(
   };
 }
 
+function newSpoolState(): SpoolState {
+  return {
+    pending: [],
+    writeTimer: undefined,
+    resendScheduled: false,
+    resendStarted: false,
+    resendQueue: [],
+    claims: new Set(),
+    holdTimer: undefined,
+    env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME, HOME: process.env.HOME },
+  };
+}
+
+/** A read-only property computed on its first read, then fixed. */
+function defineOnFirstRead(target: object, key: string, compute: () => string): void {
+  let value: string | undefined;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    get: () => (value ??= compute()),
+  });
+}
+
+function newSessionId(): string {
+  const { randomBytes }: typeof import("node:crypto") = require("node:crypto");
+  return randomBytes(32).toString("hex");
+}
+
 function currentUserName(): string {
   try {
-    const name = userInfo().username;
+    const os: typeof import("node:os") = require("node:os");
+    const name = os.userInfo().username;
     if (name !== "") return name;
   } catch {
     // No passwd entry for this uid (containers): fall back to the environment.

@@ -1,7 +1,7 @@
 // The two names the injected code calls on every tracked call (docs/generated-code.md).
 import { handleInternalError, UnknownServiceError } from "./errors.js";
 import { captureCall } from "./record.js";
-import { enqueue } from "./sender.js";
+import { enqueue } from "./queue.js";
 import { state } from "./state.js";
 
 /** `{ enabled }`, false when the user opted out; checked before any argument is built. */

@@ -1,7 +1,7 @@
-// The HTTP transport: node-fetch 2, loaded on the first send, over agents whose sockets never
-// keep the process alive.
-import { Agent as HttpAgent, type ClientRequest, type ClientRequestArgs } from "node:http";
-import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions } from "node:https";
+// The HTTP transport: node-fetch 2 over agents whose sockets never keep the process alive.
+// node-fetch, node:http and node:https are loaded on the first send, not when the runtime
+// loads: a program whose calls are never sent (or that makes none) never pays for them.
+import type { Agent, ClientRequest, ClientRequestArgs } from "node:http";
 import type { Duplex } from "node:stream";
 import { extendExitWait } from "./exit-wait.js";
 import { MAX_IN_FLIGHT } from "./limits.js";
@@ -10,30 +10,6 @@ import { state, type FetchFunction } from "./state.js";
 type ConnectCallback = (err: Error | null, stream: Duplex) => void;
 
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: MAX_IN_FLIGHT, maxFreeSockets: MAX_IN_FLIGHT };
-
-// Node refs a pooled socket again when it hands it to the next request, so both the new and
-// the reused socket are unref'd here.
-class UnrefHttpAgent extends HttpAgent {
-  createConnection(options: ClientRequestArgs, callback?: ConnectCallback) {
-    return watch(super.createConnection(options, callback));
-  }
-
-  reuseSocket(socket: Duplex, request: ClientRequest): void {
-    super.reuseSocket(socket, request);
-    unref(socket);
-  }
-}
-
-class UnrefHttpsAgent extends HttpsAgent {
-  createConnection(options: HttpsRequestOptions, callback?: ConnectCallback) {
-    return watch(super.createConnection(options, callback));
-  }
-
-  reuseSocket(socket: Duplex, request: ClientRequest): void {
-    super.reuseSocket(socket, request);
-    unref(socket);
-  }
-}
 
 const PROGRESS_EVENTS = ["lookup", "connect", "secureConnect"];
 
@@ -49,6 +25,38 @@ function unref<T extends Duplex>(socket: T): T {
   return socket;
 }
 
+// Node refs a pooled socket again when it hands it to the next request, so both the new and
+// the reused socket are unref'd.
+function newHttpAgent(): Agent {
+  const http: typeof import("node:http") = require("node:http");
+  class UnrefHttpAgent extends http.Agent {
+    createConnection(options: ClientRequestArgs, callback?: ConnectCallback) {
+      return watch(super.createConnection(options, callback));
+    }
+
+    reuseSocket(socket: Duplex, request: ClientRequest): void {
+      super.reuseSocket(socket, request);
+      unref(socket);
+    }
+  }
+  return new UnrefHttpAgent(AGENT_OPTIONS);
+}
+
+function newHttpsAgent(): Agent {
+  const https: typeof import("node:https") = require("node:https");
+  class UnrefHttpsAgent extends https.Agent {
+    createConnection(options: import("node:https").RequestOptions, callback?: ConnectCallback) {
+      return watch(super.createConnection(options, callback));
+    }
+
+    reuseSocket(socket: Duplex, request: ClientRequest): void {
+      super.reuseSocket(socket, request);
+      unref(socket);
+    }
+  }
+  return new UnrefHttpsAgent(AGENT_OPTIONS);
+}
+
 export function loadFetch(): FetchFunction {
   const sender = state.sender;
   if (sender.fetch === undefined) {
@@ -59,12 +67,12 @@ export function loadFetch(): FetchFunction {
 }
 
 /** The agent for a request URL (node-fetch's `agent` option accepts this function). */
-export function agentFor(url: URL): HttpAgent {
+export function agentFor(url: URL): Agent {
   const sender = state.sender;
   if (url.protocol === "https:") {
-    sender.httpsAgent ??= new UnrefHttpsAgent(AGENT_OPTIONS);
+    sender.httpsAgent ??= newHttpsAgent();
     return sender.httpsAgent;
   }
-  sender.httpAgent ??= new UnrefHttpAgent(AGENT_OPTIONS);
+  sender.httpAgent ??= newHttpAgent();
   return sender.httpAgent;
 }

@@ -1,18 +1,31 @@
-// Where every record that could not be delivered ends up: counted, and in staging reported.
+// Where every record of this process that could not be delivered ends up: counted, kept in
+// the spool when another try may succeed (retry.ts), otherwise counted as lost; in staging,
+// reported.
 import { MAX_QUEUED_RECORDS, MAX_SEND_WARNINGS } from "./limits.js";
-import { joinUrl, redactUrl } from "./server-url.js";
-import { state, type QueueItem } from "./state.js";
+import { isRetryable } from "./retry.js";
+import { redactUrl } from "./server-url.js";
+import { keepForLater } from "./spool.js";
+import { state, type PreparedRequest, type QueueItem } from "./state.js";
 import { warn } from "./warn.js";
 
 export type Undelivered =
   | { outcome: "dropped"; reason: "queue-full" | "too-large" | "exit" }
-  | { outcome: "failed"; reason: string; detail: string };
+  | {
+      outcome: "failed";
+      reason: string;
+      detail: string;
+      /** The HTTP status, when the server answered. */
+      status?: number;
+      /** The wait the server asked for (Retry-After), in milliseconds. */
+      retryAfterMs?: number;
+    };
 
-/**
- * Where every record that could not be delivered ends up. Today it is counted (and, in
- * staging, reported); a spool for later runs plugs in here.
- */
-export function onUndelivered(item: QueueItem, problem: Undelivered): void {
+/** `request` is the request as it went out, when it did. */
+export function onUndelivered(
+  item: QueueItem,
+  problem: Undelivered,
+  request?: PreparedRequest,
+): void {
   const counters = state.counters;
   if (problem.outcome === "dropped") {
     counters.dropped += 1;
@@ -21,31 +34,61 @@ export function onUndelivered(item: QueueItem, problem: Undelivered): void {
     counters.failed += 1;
     counters.failedByReason[problem.reason] = (counters.failedByReason[problem.reason] ?? 0) + 1;
   }
-  if (!state.production) warnUndelivered(item, problem);
+  const kept = !state.debug && isRetryable(problem);
+  if (kept) {
+    keepForLater(item, request, problem.outcome === "failed" ? (problem.retryAfterMs ?? 0) : 0);
+  } else {
+    loseRecords(1, problem.outcome === "dropped" ? problem.reason : "rejected");
+  }
+  if (!state.production) warnUndelivered(item, problem, kept, request);
 }
 
-function warnUndelivered(item: QueueItem, problem: Undelivered): void {
-  if (problem.outcome === "dropped" && problem.reason === "exit") return;
+/** Counts records gone for good. */
+export function loseRecords(count: number, reason: string): void {
+  if (count <= 0) return;
+  const counters = state.counters;
+  counters.lost += count;
+  counters.lostByReason[reason] = (counters.lostByReason[reason] ?? 0) + count;
+}
+
+/**
+ * A staging warning about undelivered records, the first MAX_SEND_WARNINGS of them, then one
+ * notice that further ones are only counted.
+ */
+export function warnLimited(code: string, message: string): void {
+  if (state.production) return;
   const sender = state.sender;
   if (sender.sendWarnings > MAX_SEND_WARNINGS) return;
   sender.sendWarnings += 1;
   if (sender.sendWarnings > MAX_SEND_WARNINGS) {
-    warn("ATT_SEND_FAILED", "further undelivered records are only counted (see counters)");
+    warn(code, "further undelivered records are only counted (see counters)");
     return;
   }
-  const where = redactUrl(joinUrl(state.serverUrl, item.service.endpoint));
+  warn(code, message);
+}
+
+function warnUndelivered(
+  item: QueueItem,
+  problem: Undelivered,
+  kept: boolean,
+  request: PreparedRequest | undefined,
+): void {
+  if (problem.outcome === "dropped" && problem.reason === "exit") return;
+  const then = kept ? "; kept in the spool for a later run" : "; not retried";
   if (problem.outcome === "failed") {
-    warn(
+    const where = request === undefined ? item.service.endpoint : redactUrl(request.url);
+    warnLimited(
       "ATT_SEND_FAILED",
-      `could not send a ${item.service.name} record to ${where}: ${problem.detail}`,
+      `could not send a ${item.service.name} record to ${where}: ${problem.detail}${then}`,
     );
   } else if (problem.reason === "queue-full") {
-    warn(
+    warnLimited(
       "ATT_QUEUE_FULL",
-      `${MAX_QUEUED_RECORDS} records already queued; a ${item.service.name} record was dropped`,
+      `${MAX_QUEUED_RECORDS} records already queued; a ${item.service.name} record was ` +
+        `not queued${then}`,
     );
   } else {
-    warn(
+    warnLimited(
       "ATT_RECORD_TOO_LARGE",
       `a ${item.service.name} record does not fit the size bound even without its arguments; dropped`,
     );

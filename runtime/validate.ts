@@ -1,5 +1,18 @@
 // Argument checks shared by the API: the wrong type is a TypeError, a bad number a RangeError.
 
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** An HTTP header name (an RFC 9110 token). */
+export function isValidHeaderName(name: string): boolean {
+  return HEADER_NAME.test(name);
+}
+
+/** A header value without control characters (so no CR or LF). */
+export function isValidHeaderValue(value: string): boolean {
+  return HEADER_VALUE.test(value);
+}
+
 export function checkMilliseconds(
   name: string,
   value: unknown,

@@ -20,6 +20,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const packageRoot = process.env.ATT_TEST_PACKAGE_ROOT ?? repoRoot;
 
 const CLEARED_ENV = [
+  "XDG_STATE_HOME",
   "DO_NOT_TRACK",
   "ACCESS_TELEMETRY_DISABLED",
   "ACCESS_TELEMETRY_DEBUG",
@@ -82,11 +83,16 @@ function installCopy(base) {
   cpSync(join(packageRoot, "dist", "esm"), join(target, "dist", "esm"), { recursive: true });
 }
 
-/** Runs `node <file>` in `cwd`; resolves with code, stdout, stderr and wall time (ms). */
+/**
+ * Runs `node <file>` in `cwd`; resolves with code, stdout, stderr and wall time (ms). Unless
+ * `env` names an XDG_STATE_HOME, each run gets a fresh one under `cwd`, so no run sees the
+ * records another one left in the spool.
+ */
 export function runNode(cwd, file, { env = {}, configHome, timeoutMs = 15_000, args = [] } = {}) {
   const childEnv = { ...process.env };
   for (const name of CLEARED_ENV) delete childEnv[name];
   if (configHome !== undefined) childEnv.XDG_CONFIG_HOME = configHome;
+  childEnv.XDG_STATE_HOME = mkdtempSync(join(cwd, ".state-"));
   Object.assign(childEnv, env);
 
   return new Promise((resolve, reject) => {
