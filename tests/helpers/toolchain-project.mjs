@@ -135,7 +135,8 @@ export function cleanEnv() {
 
 /**
  * The environment that points an instrumented program's runtime at `collector`, with a home
- * under `projectDir` so that a telemetry choice stored for the real user cannot change it.
+ * under `projectDir`: neither a telemetry choice nor a spool of the real user can change what
+ * the program sends, and nothing it leaves behind reaches them.
  */
 export function telemetryEnv(collector, projectDir) {
   const home = join(projectDir, ".home");
@@ -144,6 +145,8 @@ export function telemetryEnv(collector, projectDir) {
     ACCESS_TELEMETRY_SERVER_URL: collector.url,
     HOME: home,
     XDG_CONFIG_HOME: join(home, ".config"),
+    XDG_STATE_HOME: join(home, ".local", "state"),
+    XDG_CACHE_HOME: join(home, ".cache"),
   };
 }
 
