@@ -45,7 +45,7 @@ describe("CLI dispatcher", { timeout: 10_000 }, () => {
       [[], /missing command/],
       [
         ["frobnicate"],
-        /unknown command "frobnicate" \(known commands: serve, status, disable, enable, help\)/,
+        /unknown command "frobnicate" \(known commands: serve, status, disable, enable, check, help\)/,
       ],
       [["--verbose"], /unknown option "--verbose"/],
       [["help", "nope"], /unknown command "nope"/],
