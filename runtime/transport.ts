@@ -60,8 +60,9 @@ function newHttpsAgent(): Agent {
 export function loadFetch(): FetchFunction {
   const sender = state.sender;
   if (sender.fetch === undefined) {
-    const loaded: FetchFunction = require("node-fetch");
-    sender.fetch = loaded;
+    // A bundler may hand over node-fetch's ES module build, whose function is `default`.
+    const loaded: FetchFunction | { default: FetchFunction } = require("node-fetch");
+    sender.fetch = typeof loaded === "function" ? loaded : loaded.default;
   }
   return sender.fetch;
 }
