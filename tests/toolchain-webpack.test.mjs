@@ -1,6 +1,6 @@
 // webpack 5 with ts-loader on fixtures/toolchain-webpack, once with the type checker and once
-// with transpileOnly; ts-patch/compiler applies the plugin entry of tsconfig.json. The bundles
-// load the runtime from node_modules. Webpack's persistent cache lists config.yaml as a build
+// with transpileOnly, and once with the runtime bundled in; ts-patch/compiler applies the plugin
+// entry of tsconfig.json. The first two load the runtime from node_modules. Webpack's persistent cache lists config.yaml as a build
 // dependency, so an edit of it rebuilds the bundles instrumented anew.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { makeProject, run, runWithCollector, sortCalls } from "./helpers/toolchain-project.mjs";
 
 const TOOLS = ["webpack", "webpack-cli", "ts-loader", "ts-patch", "@types/node"];
-const BUILDS = ["program", "transpile-only"];
+const BUILDS = ["program", "transpile-only", "bundled-runtime"];
 const OUTPUT = [
   "ran ocean.nc through regrid -> average",
   "would run ice.nc through regrid -> average",
@@ -59,7 +59,12 @@ test("should bundle instrumented code through ts-loader, with and without transp
       /trackCall\("mypackage_run", "Pipeline\.run", \[\], \{ input, dryRun \}\)/,
       name,
     );
-    assert.match(code, /require\("access-ts-telemetry"\)/, name);
+    if (name === "bundled-runtime") {
+      assert.doesNotMatch(code, /require\("access-ts-telemetry"\)/, name);
+      assert.match(code, /access-ts-telemetry\.state\.v1/, "the runtime is in the bundle");
+    } else {
+      assert.match(code, /require\("access-ts-telemetry"\)/, name);
+    }
     assert.doesNotMatch(code, /"Pipeline\.size"/, name);
     const result = await runWithCollector(project, [join("out", name, "main.js")], {
       recordCount: CALLS.length,
