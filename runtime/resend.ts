@@ -35,7 +35,7 @@ import {
 } from "./spool-dir.js";
 import { spoolFileText } from "./spool.js";
 import { state, type Claim, type ResendItem, type SpooledRecord } from "./state.js";
-import { loseRecords, warnLimited, type Undelivered } from "./undelivered.js";
+import { loseRecords, warnLimited, warnSpool, type Undelivered } from "./undelivered.js";
 import { isValidHeaderName, isValidHeaderValue } from "./validate.js";
 
 /** A temporary file older than this was left by a writer that died; it is removed. */
@@ -49,7 +49,7 @@ export function startResend(): void {
 
   const opened = openSpoolDir(false);
   if ("problem" in opened) {
-    warnLimited("ATT_SPOOL_UNAVAILABLE", `the spool cannot be used: ${opened.problem}`);
+    warnSpool("ATT_SPOOL_UNAVAILABLE", `the spool cannot be used: ${opened.problem}`);
     return;
   }
   const dir = opened.dir;
@@ -92,7 +92,7 @@ function openClaim(dir: string, path: string, declared: number, nowMs: number): 
     records = readRecords(readFileSync(path, "utf8"));
   } catch (error) {
     loseRecords(declared, "corrupt");
-    warnLimited(
+    warnSpool(
       "ATT_SPOOL_CORRUPT",
       `${path} is not a spool file (${describeError(error)}); removed, ${declared} record(s) lost`,
     );
@@ -113,11 +113,11 @@ function openClaim(dir: string, path: string, declared: number, nowMs: number): 
   }
   if (corrupt > 0) {
     loseRecords(corrupt, "corrupt");
-    warnLimited("ATT_SPOOL_CORRUPT", `${corrupt} unreadable record(s) in ${path} were lost`);
+    warnSpool("ATT_SPOOL_CORRUPT", `${corrupt} unreadable record(s) in ${path} were lost`);
   }
   if (expired > 0) {
     loseRecords(expired, "expired");
-    warnLimited(
+    warnSpool(
       "ATT_SPOOL_EXPIRED",
       `${expired} spooled record(s) older than ${MAX_SPOOL_AGE_MS / 86_400_000} days were discarded`,
     );

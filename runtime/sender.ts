@@ -11,6 +11,7 @@ import { prepareRequest } from "./prepare.js";
 import { isIdle } from "./queue.js";
 import { settleResend } from "./resend.js";
 import { parseRetryAfter } from "./retry.js";
+import { redactUrl } from "./server-url.js";
 import {
   state,
   type ActiveRequest,
@@ -180,7 +181,11 @@ function requestFailure(request: ActiveRequest, error: unknown): Undelivered {
     const detail = `no answer within requestTimeoutMs (${state.requestTimeoutMs} ms)`;
     return { outcome: "failed", reason: "timeout", detail };
   }
-  return { outcome: "failed", reason: "network", detail: describeError(error) };
+  // node-fetch names the URL in its messages; a user name or password in it stays out.
+  const detail = describeError(error)
+    .split(request.request.url)
+    .join(redactUrl(request.request.url));
+  return { outcome: "failed", reason: "network", detail };
 }
 
 /**

@@ -9,7 +9,7 @@ import { prepareRequest } from "./prepare.js";
 import { listSpool, openSpoolDir, readyName, writeAtomically } from "./spool-dir.js";
 import { state, type PreparedRequest, type QueueItem, type SpooledRecord } from "./state.js";
 import { describeError } from "./placeholders.js";
-import { loseRecords, warnLimited } from "./undelivered.js";
+import { loseRecords, warnSpool } from "./undelivered.js";
 
 /** The JSON around a file's records: `{"spool":1,"records":[...]}`. */
 const FILE_OVERHEAD_BYTES = 24;
@@ -23,7 +23,7 @@ export function keepForLater(
   const spool = state.spool;
   if (spool.pending.length >= MAX_SPOOL_RECORDS) {
     loseRecords(1, "spool-full");
-    warnLimited(
+    warnSpool(
       "ATT_SPOOL_FULL",
       `${MAX_SPOOL_RECORDS} records already wait for the spool; one more was lost`,
     );
@@ -78,7 +78,7 @@ export function writePending(): void {
   } catch (error) {
     const count = [...batches.values()].reduce((sum, batch) => sum + batch.length, 0);
     loseRecords(count, "spool-unavailable");
-    warnLimited(
+    warnSpool(
       "ATT_SPOOL_UNAVAILABLE",
       `the spool cannot be used (${describeError(error)}); ${count} record(s) lost`,
     );
@@ -105,7 +105,7 @@ function writeBatch(dir: string, records: SpooledRecord[], notBefore: number): v
   const overflow = records.length - kept.length;
   if (overflow > 0) {
     loseRecords(overflow, "spool-full");
-    warnLimited(
+    warnSpool(
       "ATT_SPOOL_FULL",
       `the spool is full (${MAX_SPOOL_RECORDS} records or ${MAX_SPOOL_BYTES} bytes); ` +
         `${overflow} record(s) lost`,
@@ -118,7 +118,7 @@ function writeBatch(dir: string, records: SpooledRecord[], notBefore: number): v
     state.counters.spooled += kept.length;
   } catch (error) {
     loseRecords(kept.length, "spool-unavailable");
-    warnLimited(
+    warnSpool(
       "ATT_SPOOL_UNAVAILABLE",
       `could not write to the spool in ${dir} (${describeError(error)}); ` +
         `${kept.length} record(s) lost`,

@@ -100,6 +100,8 @@ export interface SpoolState {
   holdTimer: ReturnType<typeof setTimeout> | undefined;
   /** XDG_STATE_HOME and HOME as they were at load. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Staging warnings about the spool itself so far (bounded like send warnings). */
+  warnings: number;
 }
 
 export interface ActiveRequest {
@@ -293,6 +295,7 @@ function newSpoolState(): SpoolState {
     claims: new Set(),
     holdTimer: undefined,
     env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME, HOME: process.env.HOME },
+    warnings: 0,
   };
 }
 

@@ -58,13 +58,20 @@ export function loseRecords(count: number, reason: string): void {
 export function warnLimited(code: string, message: string): void {
   if (state.production) return;
   const sender = state.sender;
-  if (sender.sendWarnings > MAX_SEND_WARNINGS) return;
-  sender.sendWarnings += 1;
-  if (sender.sendWarnings > MAX_SEND_WARNINGS) {
-    warn(code, "further undelivered records are only counted (see counters)");
-    return;
-  }
-  warn(code, message);
+  sender.sendWarnings = warnCounted(code, message, sender.sendWarnings);
+}
+
+/** The same for the spool's own troubles (full, unusable, expired, corrupt), counted apart. */
+export function warnSpool(code: string, message: string): void {
+  if (state.production) return;
+  state.spool.warnings = warnCounted(code, message, state.spool.warnings);
+}
+
+function warnCounted(code: string, message: string, sofar: number): number {
+  if (sofar > MAX_SEND_WARNINGS) return sofar;
+  if (sofar === MAX_SEND_WARNINGS) warn(code, "further ones are only counted (see counters)");
+  else warn(code, message);
+  return sofar + 1;
 }
 
 function warnUndelivered(
@@ -74,7 +81,7 @@ function warnUndelivered(
   request: PreparedRequest | undefined,
 ): void {
   if (problem.outcome === "dropped" && problem.reason === "exit") return;
-  const then = kept ? "; kept in the spool for a later run" : "; not retried";
+  const then = kept ? "; it goes to the spool for a later run" : "; not retried";
   if (problem.outcome === "failed") {
     const where = request === undefined ? item.service.endpoint : redactUrl(request.url);
     warnLimited(

@@ -21,11 +21,19 @@ import { packageRoot, requireBuild } from "./runtime-child.mjs";
 /** The token the fixture sends as `Authorization: Bearer <TOKEN>`. */
 export const TOKEN = "tok-3f9a-very-secret-d41c";
 
+/**
+ * For runs whose records must all be delivered before the process ends, even on a loaded
+ * machine: the exit wait gives the server up to a second between steps of progress instead of
+ * the default 40 ms. Runs that check the exit delay keep the default.
+ */
+export const DELIVER = { ACCESS_TELEMETRY_EXIT_GRACE_MS: "1000" };
+
 const fixture = join(packageRoot, "fixtures", "reliability-app");
 const tspc = join(packageRoot, "node_modules", "ts-patch", "bin", "tspc.js");
 
 const REPORTER = `
-// Preloaded before the program: notes child processes and connection attempts, then, after
+// Preloaded before the program: notes child processes, connection attempts and how long the
+// process took from the end of its own work (the first beforeExit) to its exit, then, after
 // the runtime's own exit handling, writes what it saw to ATT_REPORT.
 const { writeFileSync } = require("node:fs");
 const childProcess = require("node:child_process");
@@ -48,9 +56,12 @@ net.Socket.prototype.connect = function (...args) {
   return connect.apply(this, args);
 };
 const telemetry = require("access-ts-telemetry");
+let workDoneAt;
+process.on("beforeExit", () => (workDoneAt ??= performance.now()));
 process.on("exit", () => {
   const counters = new telemetry.ApiHandler().counters;
-  writeFileSync(process.env.ATT_REPORT, JSON.stringify({ counters, spawned, connects }));
+  const exitDelayMs = workDoneAt === undefined ? null : performance.now() - workDoneAt;
+  writeFileSync(process.env.ATT_REPORT, JSON.stringify({ counters, spawned, connects, exitDelayMs }));
 });
 `;
 
@@ -113,9 +124,15 @@ export function buildApp() {
     /**
      * Runs `node <build>/main.js ...args` (build: "dist" or "dist-plain") with `home`'s
      * environment, the runtime pointed at `serverUrl`; resolves with the exit code, output,
-     * wall time and the reporter's findings (`report`: counters, spawned, connects).
+     * wall time and the reporter's findings (`report`: counters, spawned, connects and
+     * exitDelayMs, the time from the end of the program's work to its exit).
      */
-    run(build, args, { home, serverUrl, env = {}, timeoutMs = 20_000 } = {}) {
+    run(build, args, options = {}) {
+      return this.runFile(join(build, "main.js"), args, options);
+    },
+
+    /** The same for any script in the project directory (`file` relative to it). */
+    runFile(file, args, { home, serverUrl, env = {}, timeoutMs = 20_000, onSpawn } = {}) {
       runs += 1;
       const reportFile = join(dir, "reports", `run-${runs}.json`);
       const childEnv = {};
@@ -124,8 +141,8 @@ export function buildApp() {
       }
       Object.assign(childEnv, home?.env, { ATT_TOKEN: TOKEN, ATT_REPORT: reportFile }, env);
       if (serverUrl !== undefined) childEnv.ACCESS_TELEMETRY_SERVER_URL = serverUrl;
-      const argv = ["--require", join(dir, "report.cjs"), join(dir, build, "main.js"), ...args];
-      return runBounded(argv, { cwd: dir, env: childEnv, timeoutMs }).then((result) => ({
+      const argv = ["--require", join(dir, "report.cjs"), join(dir, file), ...args];
+      return runBounded(argv, { cwd: dir, env: childEnv, timeoutMs, onSpawn }).then((result) => ({
         ...result,
         report: existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, "utf8")) : null,
       }));
