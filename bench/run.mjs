@@ -85,6 +85,8 @@ async function main() {
   const startedAt = new Date();
   const loadAtStart = loadavg().map((value) => value.toFixed(2));
   await prepareWork();
+  // The state of the checkout when the build was copied, which is what gets measured.
+  const info = machine(startedAt, loadAtStart);
   progress(`building the call project in ${workRoot}`);
   const callDir = await prepareCallProject();
 
@@ -120,7 +122,7 @@ async function main() {
     }
     figures.collectorStored = await collector.stored();
 
-    const info = machine(startedAt, loadAtStart);
+    info.loadAtEnd = loadavg().map((value) => value.toFixed(2));
     figures.machine = info;
     keep();
     const results = await writeResults(figures, info);
