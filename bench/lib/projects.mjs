@@ -30,10 +30,11 @@ export const BUILDS = {
 
 function writeProject(dir, { name, config, sources }) {
   const plugin = { transform: "access-ts-telemetry/transformer", config: "./config.yaml" };
+  const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
   const tsconfig = (outDir, plugins) =>
-    `${JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, outDir, plugins }, include: ["src"] }, null, 2)}\n`;
+    json({ compilerOptions: { ...COMPILER_OPTIONS, outDir, plugins }, include: ["src"] });
   writeFiles(dir, {
-    "package.json": `${JSON.stringify({ name, version: "1.0.0", private: true }, null, 2)}\n`,
+    "package.json": json({ name, version: "1.0.0", private: true }),
     "config.yaml": config,
     [BUILDS.plugin.tsconfig]: tsconfig(BUILDS.plugin.outDir, [plugin]),
     [BUILDS.noPlugin.tsconfig]: tsconfig(BUILDS.noPlugin.outDir, []),

@@ -146,7 +146,8 @@ const SHOWN_LINES = 30;
 function firstLines(text) {
   const lines = text.trimEnd().split("\n");
   if (lines.length <= SHOWN_LINES) return lines.join("\n");
-  return `${lines.slice(0, SHOWN_LINES).join("\n")}\n... (${lines.length - SHOWN_LINES} more lines)`;
+  const more = lines.length - SHOWN_LINES;
+  return `${lines.slice(0, SHOWN_LINES).join("\n")}\n... (${more} more lines)`;
 }
 
 /** Fails with (the start of) the child's output unless it exited with 0 on its own. */

@@ -6,7 +6,9 @@ const GOAL_RATIO = 1.1;
 
 export function buildRows(build) {
   const { ms, project, rounds } = build;
-  const what = `${project.files} files, ${formatCount(project.methods)} methods, ${project.listed} listed`;
+  const what =
+    `${project.files} files, ${formatCount(project.methods)} methods, ` +
+    `${project.listed} listed`;
   const ratio = (a, b) => ms[a] / ms[b];
   const pluginRatio = ratio("plugin", "noPlugin");
   const median = `median of ${rounds}`;
