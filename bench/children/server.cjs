@@ -14,6 +14,11 @@ const http = require("node:http");
 const net = require("node:net");
 
 const [mode, cliMain] = process.argv.slice(2);
+const parentPid = process.ppid;
+
+// The harness holds this process's stdin; when the harness is gone, so is this server.
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();
 
 function announce(port) {
   process.stdout.write(`listening http://127.0.0.1:${port}/api/\n`);
@@ -42,7 +47,11 @@ function absent() {
   server.listen({ port: 0, host: "127.0.0.1", backlog: 1 }, () => {
     announce(server.address().port);
     // Stdout is a pipe, written synchronously on Linux, so the line is out before the block.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 * 60 * 1000);
+    // The event loop never runs again: nothing is accepted. The process ends when the harness
+    // does (it is no longer this process's parent) or after ten minutes.
+    const blocker = new Int32Array(new SharedArrayBuffer(4));
+    const endAt = Date.now() + 10 * 60 * 1000;
+    while (process.ppid === parentPid && Date.now() < endAt) Atomics.wait(blocker, 0, 0, 250);
     process.exit(0);
   });
 }
