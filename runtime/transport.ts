@@ -60,11 +60,44 @@ function newHttpsAgent(): Agent {
 export function loadFetch(): FetchFunction {
   const sender = state.sender;
   if (sender.fetch === undefined) {
-    // A bundler may hand over node-fetch's ES module build, whose function is `default`.
-    const loaded: FetchFunction | { default: FetchFunction } = require("node-fetch");
-    sender.fetch = typeof loaded === "function" ? loaded : loaded.default;
+    const unstub = stubWhatwgUrl();
+    try {
+      // A bundler may hand over node-fetch's ES module build, whose function is `default`.
+      const loaded: FetchFunction | { default: FetchFunction } = require("node-fetch");
+      sender.fetch = typeof loaded === "function" ? loaded : loaded.default;
+    } finally {
+      unstub();
+    }
   }
   return sender.fetch;
+}
+
+// node-fetch 2 requires whatwg-url when it loads (two thirds of its load time, most of it
+// tr46's mapping table) but uses it only where Node has no URL class (`Url.URL ||
+// whatwgUrl.URL`), which every supported Node has. So, under Node's own module loader and
+// unless whatwg-url is loaded already, node-fetch is handed a module holding Node's URL for
+// the length of its synchronous require; the entry is removed right after, and anything that
+// asks for whatwg-url later gets the real module. Returns what takes the entry away again.
+function stubWhatwgUrl(): () => void {
+  const nothing = (): void => {};
+  try {
+    const fetchPath: unknown = require.resolve("node-fetch");
+    if (typeof fetchPath !== "string") return nothing; // a bundler's module id
+    const { Module, createRequire }: typeof import("node:module") = require("node:module");
+    const fromFetch = createRequire(fetchPath);
+    const path = fromFetch.resolve("whatwg-url");
+    if (fromFetch.cache[path] !== undefined) return nothing;
+    const stub = new Module(path);
+    stub.filename = path;
+    stub.loaded = true;
+    stub.exports = { URL };
+    fromFetch.cache[path] = stub;
+    return () => {
+      if (fromFetch.cache[path] === stub) delete fromFetch.cache[path];
+    };
+  } catch {
+    return nothing; // node-fetch resolves (or misses) whatwg-url as it always does
+  }
 }
 
 /** The agent for a request URL (node-fetch's `agent` option accepts this function). */
