@@ -142,7 +142,9 @@ function readRecords(text: string): unknown[] {
 /** A spooled record when `value` is one, with an http(s) URL, sound headers and a JSON body. */
 function checkRecord(value: unknown): SpooledRecord | undefined {
   if (typeof value !== "object" || value === null) return undefined;
-  const { url, headers, body, spooledAt, attempts } = value as Partial<Record<string, unknown>>;
+  const field = (name: string): unknown => Reflect.get(value, name);
+  const [url, headers, body] = [field("url"), field("headers"), field("body")];
+  const [spooledAt, attempts] = [field("spooledAt"), field("attempts")];
   if (typeof url !== "string" || !isHttpUrl(url)) return undefined;
   if (typeof body !== "string" || Buffer.byteLength(body) > MAX_RECORD_BYTES) return undefined;
   if (!isJsonObject(body)) return undefined;

@@ -1,7 +1,7 @@
-// The sender: a bounded queue drained off the call path by at most MAX_IN_FLIGHT requests,
-// each bounded by requestTimeoutMs. The program's own records go first, then records taken
-// from the spool (resend.ts). Whatever cannot be delivered ends in onUndelivered (own records)
-// or settleResend (spooled ones).
+// The sender: drains the bounded queue (queue.ts) off the call path with at most MAX_IN_FLIGHT
+// requests, each bounded by requestTimeoutMs. The program's own records go first, then records
+// taken from the spool (resend.ts). Whatever cannot be delivered ends in onUndelivered (own
+// records) or settleResend (spooled ones). Loaded on the first send (lazy.ts).
 import { handleInternalError } from "./errors.js";
 import { printDebug } from "./debug-print.js";
 import { extendExitWait } from "./exit-wait.js";
@@ -151,7 +151,8 @@ function settle(
 // The rest of an answer is read and dropped, so the socket can serve the next request; one
 // that does not end within the request timeout is cut.
 function drain(request: ActiveRequest, response: Response): void {
-  const body = response.body;
+  const body: NodeJS.ReadableStream | null = response.body;
+  if (body === null || typeof body.resume !== "function") return;
   const timer = setTimeout(
     () => request.controller.abort(),
     state.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,

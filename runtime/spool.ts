@@ -33,7 +33,8 @@ export function keepForLater(
     item,
     request,
     attempts: request === undefined ? 0 : 1,
-    notBefore: retryAfterMs > 0 ? Date.now() + retryAfterMs : 0,
+    // Rounded up to the second, so that one burst of answers makes one file.
+    notBefore: retryAfterMs > 0 ? Math.ceil((Date.now() + retryAfterMs) / 1000) * 1000 : 0,
   });
   if (spool.writeTimer === undefined) {
     spool.writeTimer = setTimeout(writePendingSafely, SPOOL_WRITE_DELAY_MS);
