@@ -244,8 +244,13 @@ function releaseSafely(claim: Claim): void {
  * to a ready name whose notBefore is the backoff or the server's Retry-After.
  */
 function release(claim: Claim, dir: string | undefined): void {
+  const spool = state.spool;
   claim.released = true;
-  state.spool.claims.delete(claim);
+  spool.claims.delete(claim);
+  if (spool.claims.size === 0 && spool.holdTimer !== undefined) {
+    clearTimeout(spool.holdTimer);
+    spool.holdTimer = undefined;
+  }
   if (claim.back.length === 0) {
     unlinkSync(claim.path);
     return;
