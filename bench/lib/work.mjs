@@ -1,9 +1,9 @@
 // The benchmark's scratch area (bench/.work/, gitignored) and the one way it runs child
 // processes: a clean environment, a hard kill timeout, wall time measured around the child.
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runChild } from "../../scripts/lib/run-child.mjs";
 
 export const benchRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = join(benchRoot, "..");
@@ -109,31 +109,7 @@ export function childEnv(extra = {}, home = defaultHome) {
  * child's own failure: the result says `code`, `signal`, `timedOut`, the output and `wallMs`.
  */
 export function runProcess(command, args, { cwd = workRoot, env = childEnv(), timeoutMs }) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("exit", () => {
-      // Wall time ends when the process does, not when its pipes are drained.
-      const wallMs = performance.now() - started;
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, timedOut, stdout, stderr, wallMs });
-      });
-    });
-  });
+  return runChild(command, args, { cwd, env, timeoutMs });
 }
 
 /** `node <args>` with the Node that runs the benchmark. */

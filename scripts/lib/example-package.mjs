@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runChild } from "./run-child.mjs";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const cliPath = join(repoRoot, "dist", "cjs", "cli", "main.js");
@@ -96,23 +97,8 @@ export function runScript(
   script,
   { serverUrl, env = {}, cwd = dirname(script), timeoutMs = 30_000 },
 ) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
-      cwd,
-      env: { ...process.env, ACCESS_TELEMETRY_SERVER_URL: serverUrl, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  const childEnv = { ...process.env, ACCESS_TELEMETRY_SERVER_URL: serverUrl, ...env };
+  return runChild(process.execPath, [script], { cwd, env: childEnv, timeoutMs });
 }
 
 /** GETs JSON from the collector. */

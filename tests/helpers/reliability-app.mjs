@@ -2,7 +2,7 @@
 // transformer (dist/) and without it (dist-plain/), in a temp dir. Its program runs with fresh
 // user homes and a preloaded reporter that, at exit, writes the runtime's counters, every
 // child process started and every socket connection attempted to a file outside the home.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -17,6 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { packageRoot, requireBuild } from "./runtime-child.mjs";
+import { runChild } from "../../scripts/lib/run-child.mjs";
 
 /** The token the fixture sends as `Authorization: Bearer <TOKEN>`. */
 export const TOKEN = "tok-3f9a-very-secret-d41c";
@@ -155,30 +156,12 @@ export function buildApp() {
 }
 
 /** Spawns node with `argv`; resolves with code, signal, stdout, stderr, wallMs and the child. */
-export function runBounded(argv, { cwd, env, timeoutMs, onSpawn = () => {} }) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, argv, { cwd, env });
-    onSpawn(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(
-        new Error(`${argv.join(" ")} did not exit within ${timeoutMs} ms\n${stdout}${stderr}`),
-      );
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, wallMs: performance.now() - started });
-    });
-  });
+export async function runBounded(argv, { cwd, env, timeoutMs, onSpawn = () => {} }) {
+  const result = await runChild(process.execPath, argv, { cwd, env, timeoutMs, onSpawn });
+  if (result.timedOut) {
+    throw new Error(`${argv.join(" ")} did not exit within ${timeoutMs} ms\n${result.output}`);
+  }
+  return result;
 }
 
 /** Every file and directory below `root`, depth first. */

@@ -1,7 +1,6 @@
 // Scratch projects for the runtime tests: a temp dir with the built package installed under
 // node_modules (copied from dist/, as npm would install it), child scripts written into it and
 // run with node, every child bounded in time.
-import { spawn } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -14,6 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runChild } from "../../scripts/lib/run-child.mjs";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The package whose dist/ is tested (the repository, built by `npm run build`). */
@@ -88,37 +88,26 @@ function installCopy(base) {
  * `env` names an XDG_STATE_HOME, each run gets a fresh one under `cwd`, so no run sees the
  * records another one left in the spool.
  */
-export function runNode(cwd, file, { env = {}, configHome, timeoutMs = 15_000, args = [] } = {}) {
+export async function runNode(
+  cwd,
+  file,
+  { env = {}, configHome, timeoutMs = 15_000, args = [] } = {},
+) {
   const childEnv = { ...process.env };
   for (const name of CLEARED_ENV) delete childEnv[name];
   if (configHome !== undefined) childEnv.XDG_CONFIG_HOME = configHome;
   childEnv.XDG_STATE_HOME = mkdtempSync(join(cwd, ".state-"));
   Object.assign(childEnv, env);
 
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [...args, file], { cwd, env: childEnv });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(
-        new Error(
-          `${file} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
-        ),
-      );
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, wallMs: performance.now() - started });
-    });
+  const result = await runChild(process.execPath, [...args, file], {
+    cwd,
+    env: childEnv,
+    timeoutMs,
   });
+  if (result.timedOut) {
+    throw new Error(`${file} did not exit within ${timeoutMs} ms\n${result.output}`);
+  }
+  return result;
 }
 
 /** The JSON a child printed on its last stdout line. */

@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runChild } from "../../scripts/lib/run-child.mjs";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const repoModules = join(repoRoot, "node_modules");
@@ -94,30 +95,7 @@ export function linkModule(projectDir, name, target) {
  * code, signal and output. Killed with SIGKILL after `timeoutMs`; `timedOut` says so.
  */
 export function run(args, { cwd, env = {}, node = process.execPath, timeoutMs = 60_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, args, {
-      cwd,
-      env: { ...cleanEnv(), ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.setEncoding("utf8").on("data", (text) => (stdout += text));
-    child.stderr.setEncoding("utf8").on("data", (text) => (stderr += text));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, timedOut, output: stdout + stderr });
-    });
-  });
+  return runChild(node, args, { cwd, env: { ...cleanEnv(), ...env }, timeoutMs });
 }
 
 /**

@@ -1,7 +1,6 @@
 // Temp projects for the transformer tests: a fixture copied into os.tmpdir(), node_modules linked
 // the way an install would, a recording runtime, real tspc / tsc builds and node runs. Every
 // child process has a timeout; every temp dir is removed by `cleanup()`.
-import { spawn } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -16,6 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runChild } from "../../scripts/lib/run-child.mjs";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const repoModules = join(repoRoot, "node_modules");
@@ -185,29 +185,10 @@ export function readTree(dir, suffix = "") {
 }
 
 export function run(command, args, { cwd, env = {}, timeoutMs = CHILD_TIMEOUT_MS } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, timedOut });
-    });
+  return runChild(command, args, {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    timeoutMs,
   });
 }
 
