@@ -1,8 +1,30 @@
 // The call path's end: a captured call goes into the bounded queue, and the sender (loaded on
 // first use) drains it on the next turn of the event loop.
 import { loadSender, loadUndelivered } from "./lazy.js";
-import { MAX_QUEUED_RECORDS } from "./limits.js";
+import { MAX_QUEUED_RECORDS, MAX_SPOOL_RECORDS } from "./limits.js";
 import { state, type QueueItem } from "./state.js";
+
+/**
+ * True when a new record would be lost whatever it holds: the queue is full, and so is the
+ * spool's waiting list (or debug mode, which keeps nothing). Checked before a record is built,
+ * so that in a flood of calls each one past both bounds costs a counter, not a copy of its
+ * arguments.
+ */
+export function wouldBeLost(): boolean {
+  return (
+    state.sender.queue.length >= MAX_QUEUED_RECORDS &&
+    (state.debug || state.spool.pending.length >= MAX_SPOOL_RECORDS)
+  );
+}
+
+/** Counts a call whose record `wouldBeLost`, as building and dropping it would have. */
+export function countLostUnbuilt(): void {
+  const undelivered = loadUndelivered();
+  const counters = state.counters;
+  counters.dropped += 1;
+  counters.droppedByReason["queue-full"] = (counters.droppedByReason["queue-full"] ?? 0) + 1;
+  undelivered.loseRecords(1, state.debug ? "queue-full" : "spool-full");
+}
 
 /** Hands a captured call to the sender. Never waits; a full queue drops the record. */
 export function enqueue(item: QueueItem): void {
