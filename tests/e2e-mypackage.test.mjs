@@ -13,6 +13,7 @@ import {
   runScript,
   startCollector,
 } from "../scripts/lib/example-package.mjs";
+import { STANDARD_RECORD_KEYS } from "./helpers/record-keys.mjs";
 
 const fixture = join(repoRoot, "fixtures", "mypackage");
 let workDir;
@@ -112,15 +113,7 @@ test("the records carry the calls, both modules' extra fields and one session id
   assert.equal(sessions.size, 1);
   assert.match([...sessions][0], /^[0-9a-f]{64}$/);
   for (const record of all) {
-    assert.deepEqual(Object.keys(record).slice(2, 9), [
-      "name",
-      "function",
-      "args",
-      "kwargs",
-      "session_id",
-      "timestamp",
-      "config_version",
-    ]);
+    assert.deepEqual(Object.keys(record).slice(2, 9), [...STANDARD_RECORD_KEYS]);
     assert.match(record.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.ok(Math.abs(Date.parse(record.timestamp) - Date.now()) < 120_000);
   }

@@ -11,6 +11,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { closedPort, startCollector } from "./helpers/runtime-server.mjs";
 import { packageRoot, requireBuild, runNode } from "./helpers/runtime-child.mjs";
+import { STANDARD_RECORD_KEYS } from "./helpers/record-keys.mjs";
 
 const fixture = join(packageRoot, "fixtures", "runtime-package");
 const tspc = join(packageRoot, "node_modules", "ts-patch", "bin", "tspc.js");
@@ -94,13 +95,7 @@ describe("an instrumented package", () => {
 
       for (const record of compute) {
         assert.deepEqual(Object.keys(record.body), [
-          "name",
-          "function",
-          "args",
-          "kwargs",
-          "session_id",
-          "timestamp",
-          "config_version",
+          ...STANDARD_RECORD_KEYS,
           "team",
           "package_version",
           "run_kind",

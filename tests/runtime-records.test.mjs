@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { userInfo } from "node:os";
 import { startCollector } from "./helpers/runtime-server.mjs";
 import { lastJson, makeProject } from "./helpers/runtime-child.mjs";
+import { STANDARD_RECORD_KEYS } from "./helpers/record-keys.mjs";
 
 const DECLARE = `
 const access_telemetry_1 = require("access-ts-telemetry");
@@ -117,18 +118,7 @@ describe("records", () => {
   test("a tracked call's record has every field, in order", () => {
     const { before: t0, afterCalls: t1, session } = lastJson(result);
     const [run] = byFunction("Experiment.run");
-    assert.deepEqual(Object.keys(run.body), [
-      "name",
-      "function",
-      "args",
-      "kwargs",
-      "session_id",
-      "timestamp",
-      "config_version",
-      "team",
-      "version",
-      "run_id",
-    ]);
+    assert.deepEqual(Object.keys(run.body), [...STANDARD_RECORD_KEYS, "team", "version", "run_id"]);
     assert.equal(run.body.name, userInfo().username);
     assert.deepEqual(run.body.args, [1, "two"]);
     assert.deepEqual(run.body.kwargs, { config: "my_config.yaml", verbose: true, depth: 3 });
