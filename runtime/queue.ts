@@ -17,13 +17,9 @@ export function wouldBeLost(): boolean {
   );
 }
 
-/** Counts a call whose record `wouldBeLost`, as building and dropping it would have. */
+/** Counts a call whose record `wouldBeLost` without building it. */
 export function countLostUnbuilt(): void {
-  const undelivered = loadUndelivered();
-  const counters = state.counters;
-  counters.dropped += 1;
-  counters.droppedByReason["queue-full"] = (counters.droppedByReason["queue-full"] ?? 0) + 1;
-  undelivered.loseRecords(1, state.debug ? "queue-full" : "spool-full");
+  loadUndelivered().loseUnbuilt();
 }
 
 /** Hands a captured call to the sender. Never waits; a full queue drops the record. */

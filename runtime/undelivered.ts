@@ -28,8 +28,7 @@ export function onUndelivered(
 ): void {
   const counters = state.counters;
   if (problem.outcome === "dropped") {
-    counters.dropped += 1;
-    counters.droppedByReason[problem.reason] = (counters.droppedByReason[problem.reason] ?? 0) + 1;
+    countDropped(problem.reason);
   } else {
     counters.failed += 1;
     counters.failedByReason[problem.reason] = (counters.failedByReason[problem.reason] ?? 0) + 1;
@@ -41,6 +40,22 @@ export function onUndelivered(
     loseRecords(1, problem.outcome === "dropped" ? problem.reason : "rejected");
   }
   if (!state.production) warnUndelivered(item, problem, kept, request);
+}
+
+/**
+ * Counts a call dropped at a full queue whose record was never built, because neither the
+ * queue nor the spool's waiting list could have taken it (queue.ts `wouldBeLost`): the same
+ * counts as building it and passing it to `onUndelivered`.
+ */
+export function loseUnbuilt(): void {
+  countDropped("queue-full");
+  loseRecords(1, state.debug ? "queue-full" : "spool-full");
+}
+
+function countDropped(reason: string): void {
+  const counters = state.counters;
+  counters.dropped += 1;
+  counters.droppedByReason[reason] = (counters.droppedByReason[reason] ?? 0) + 1;
 }
 
 /** Counts records gone for good. */
