@@ -1,41 +1,19 @@
 // The counters as a plain object, a copy taken when read.
-import { state } from "./state.js";
+import { state, type Counters } from "./state.js";
 
-export interface CountersView {
-  queued: number;
-  inFlight: number;
-  sent: number;
-  failed: number;
-  dropped: number;
-  printed: number;
-  errors: number;
-  maxInFlightSeen: number;
-  droppedByReason: Record<string, number>;
-  failedByReason: Record<string, number>;
-  spooled: number;
-  resent: number;
-  respooled: number;
-  lost: number;
-  lostByReason: Record<string, number>;
-}
+/** Every counter of the process (state.ts `Counters`), plus what is queued and in flight now. */
+export type CountersView = { queued: number; inFlight: number } & {
+  -readonly [K in keyof Counters]: Counters[K];
+};
 
 export function countersView(): CountersView {
   const counters = state.counters;
   return {
     queued: state.sender.queue.length,
     inFlight: state.sender.active.size,
-    sent: counters.sent,
-    failed: counters.failed,
-    dropped: counters.dropped,
-    printed: counters.printed,
-    errors: counters.errors,
-    maxInFlightSeen: counters.maxInFlightSeen,
+    ...counters,
     droppedByReason: { ...counters.droppedByReason },
     failedByReason: { ...counters.failedByReason },
-    spooled: counters.spooled,
-    resent: counters.resent,
-    respooled: counters.respooled,
-    lost: counters.lost,
     lostByReason: { ...counters.lostByReason },
   };
 }
